@@ -1,0 +1,36 @@
+# The two commands of the README:
+#   make site   set up .venv and build the site into _site/
+#   make test   set up .venv (and the system tools the tests need) and run every test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: site test lint serve clean
+
+site: $(VENV)/.runtime
+	$(PY) build.py
+
+test: $(VENV)/.test
+	bash scripts/system-deps.sh
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+serve: $(VENV)/.runtime
+	$(PY) build.py serve
+
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf _site $(VENV)

@@ -1,0 +1,1 @@
+"""Revue: a static-site generator for French-language press reviews."""

@@ -1,0 +1,114 @@
+"""The site configuration: `site.toml` at the project root → one frozen Config."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import BuildError, SourceError
+
+CONFIG_NAME = "site.toml"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of the review: `id` is used in frontmatter, `slug` in French URLs."""
+
+    id: str
+    label: str
+    slug: str
+    description: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know besides the articles themselves."""
+
+    root: Path
+    title: str
+    description: str
+    base_url: str
+    language: str = "fr"
+    author: str = ""
+    full_text: bool = False
+    theme_min_score: int = 3
+    themes: tuple[Theme, ...] = ()
+    content_dir: Path = field(default=Path("content"))
+    output_dir: Path = field(default=Path("_site"))
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always ending in '/': '/revue/' or '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def theme(self, theme_id: str) -> Theme | None:
+        """The theme with this id, or None."""
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def with_base_url(self, base_url: str) -> Config:
+        """A copy of this config serving the site from another base URL."""
+        return replace(self, base_url=normalize_base_url(base_url))
+
+
+def normalize_base_url(url: str) -> str:
+    """Ensure a base URL ends with exactly one '/'."""
+    return url.rstrip("/") + "/"
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/site.toml`; raise BuildError listing every problem found in it."""
+    path = root / CONFIG_NAME
+    shown = CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError([SourceError(shown, 0, "no site.toml here: run Revue from the "
+                                                "project folder, or create site.toml")]) from None
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", 0) or _line_from_message(str(error))
+        raise BuildError([SourceError(shown, line, f"invalid TOML: {error}")]) from None
+
+    errors: list[SourceError] = []
+    site = data.get("site", {})
+    for key in ("title", "base_url"):
+        if not isinstance(site.get(key), str) or not site.get(key):
+            errors.append(SourceError(shown, 0, f"[site] needs a text '{key}'"))
+    themes = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data.get("themes", []), start=1):
+        missing = [k for k in ("id", "label", "slug") if not isinstance(raw.get(k), str)]
+        if missing:
+            errors.append(SourceError(shown, 0, f"theme #{index} lacks {', '.join(missing)}"))
+            continue
+        if raw["id"] in seen:
+            errors.append(SourceError(shown, 0, f"theme id '{raw['id']}' is used twice"))
+        seen.add(raw["id"])
+        themes.append(Theme(raw["id"], raw["label"], raw["slug"], raw.get("description", ""),
+                            tuple(raw.get("terms", ()))))
+    if errors:
+        raise BuildError(errors)
+    build = data.get("build", {})
+    return Config(
+        root=root,
+        title=site["title"],
+        description=site.get("description", ""),
+        base_url=normalize_base_url(site["base_url"]),
+        language=site.get("language", "fr"),
+        author=site.get("author", ""),
+        full_text=bool(site.get("full_text", False)),
+        theme_min_score=int(build.get("theme_min_score", 3)),
+        themes=tuple(themes),
+        content_dir=Path(build.get("content_dir", "content")),
+        output_dir=Path(build.get("output_dir", "_site")),
+    )
+
+
+def _line_from_message(message: str) -> int:
+    marker = "(at line "
+    if marker in message:
+        return int(message.split(marker, 1)[1].split(",", 1)[0])
+    return 0

@@ -1,0 +1,42 @@
+"""Plain-text helpers shared by the stages: accent folding, slugs, French stems."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its accents: « Équipe » → « equipe »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """Turn a French title into a URL slug: « L’IA à Hollywood ! » → « l-ia-a-hollywood »."""
+    words = re.findall(r"[a-z0-9]+", fold(text).replace("œ", "oe").replace("æ", "ae"))
+    slug = "-".join(words)
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    return slug
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("french")
+
+
+def words(text: str) -> list[str]:
+    """Split French text into words, dropping elided articles (« l’IA » → « IA »)."""
+    return [_ELISION.sub("", w) for w in _WORD.findall(text)]
+
+
+def stems(text: str) -> list[str]:
+    """Stem every word of `text` (accent-folded, lower-case) with the French Snowball stemmer."""
+    return [fold(s) for s in _stemmer().stemWords([w.casefold() for w in words(text)])]
