@@ -1,0 +1,1 @@
+"""Pure analyses of articles: themes, summaries, excerpts."""

@@ -1,0 +1,157 @@
+"""The command line: parse arguments, run one command, turn errors into messages and exit codes.
+
+This is the only module besides content.py (reading) and output.py (writing) that touches the disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .analysis.themes import score_themes
+from .assets import fingerprint
+from .config import Config, load_config
+from .content import load_articles
+from .errors import BuildError
+from .model import build_site
+from .newfile import new_article_text
+from .output import read_static, write_site
+from .render import render_site
+from .text import slugify
+
+COMMANDS = ("build", "import", "new", "check")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command in `argv` (default: build) and return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv.insert(0, "build")
+    args = _parser().parse_args(argv)
+    root = Path.cwd()
+    try:
+        return args.run(args, root)
+    except BuildError as error:
+        for problem in error.errors:
+            print(problem, file=sys.stderr)
+        count = len(error.errors)
+        print(f"Build failed: {count} error{'s' if count > 1 else ''}; nothing was written.",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Revue: a French press-review "
+                                     "site generator. Without a command, builds the site.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="validate the articles and build the site")
+    build.add_argument("--base-url", help="public address of the site (overrides site.toml)")
+    build.add_argument("--output", type=Path, help="output folder (default: _site)")
+    build.set_defaults(run=run_build)
+
+    imp = commands.add_parser("import", help="turn pasted page texts into article files")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--source", metavar="OUTLET", help="the outlet that published the article")
+    imp.add_argument("--url", help="the address of the original article")
+    imp.add_argument("--output", type=Path, metavar="PATH", help="file or folder to write to")
+    imp.add_argument("--force", action="store_true", help="overwrite an existing file")
+    imp.set_defaults(run=run_import)
+
+    new = commands.add_parser("new", help="write a ready-to-fill article file")
+    new.add_argument("title")
+    new.add_argument("--source", default="", metavar="OUTLET")
+    new.add_argument("--date", help="publication date (default: today), YYYY-MM-DD or YYYY-MM")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.set_defaults(run=run_new)
+
+    check = commands.add_parser("check", help="validate the articles without building")
+    check.add_argument("--explain", action="store_true",
+                       help="print each article's theme scores and the terms behind them")
+    check.set_defaults(run=run_check)
+    return parser
+
+
+def _load(root: Path, base_url: str | None = None):
+    """Config and valid articles, or BuildError with every problem found."""
+    config = load_config(root)
+    if base_url:
+        config = config.with_base_url(base_url)
+    articles, errors = load_articles(config)
+    if errors:
+        raise BuildError(errors)
+    return config, articles
+
+
+def build_files(config: Config, articles) -> dict[str, bytes]:
+    """The whole site as `{path: bytes}`: rendered pages, feeds and hashed static files."""
+    static_files, manifest = fingerprint(read_static(config.root / "static"))
+    site = build_site(articles, config)
+    return {**render_site(site, config, manifest), **static_files}
+
+
+def run_build(args: argparse.Namespace, root: Path) -> int:
+    """`build`: validate, render in memory, then swap the new site into place."""
+    config, articles = _load(root, args.base_url)
+    output = args.output or (root / config.output_dir)
+    files = build_files(config, articles)
+    write_site(files, output)
+    pages = sum(1 for name in files if name.endswith(".html"))
+    print(f"Built {len(articles)} articles into {_shown(output, root)}/ ({pages} pages, "
+          f"{len(files)} files).")
+    return 0
+
+
+def run_check(args: argparse.Namespace, root: Path) -> int:
+    """`check`: validate every article; with --explain, show how themes were decided."""
+    config, articles = _load(root)
+    if args.explain:
+        for article in articles:
+            print(f"{article.path}")
+            if article.themes:
+                print(f"  themes set in the frontmatter: {', '.join(article.themes)}")
+            for score in score_themes(article, config):
+                chosen = "✓" if score.score >= config.theme_min_score else " "
+                terms = ", ".join(f"{term} ×{count}" for term, count in score.matches) or "—"
+                print(f"  {chosen} {score.theme.id:<16} {score.score:>3}  {terms}")
+        print(f"(a theme is assigned from a score of {config.theme_min_score}; "
+              "terms in the title count twice)")
+    print(f"{len(articles)} articles, no errors.")
+    return 0
+
+
+def run_import(args: argparse.Namespace, root: Path) -> int:
+    """`import`: pasted texts → article files under content/articles/."""
+    from .import_command import import_files
+
+    config = load_config(root)
+    return import_files(args.files, articles_dir=root / config.content_dir / "articles",
+                        source=args.source, url=args.url, output=args.output, force=args.force)
+
+
+def run_new(args: argparse.Namespace, root: Path) -> int:
+    """`new`: write a ready-to-fill article file named after its date and title."""
+    config = load_config(root)
+    date = args.date or dt.date.today().isoformat()
+    slug = slugify(args.title, max_length=60) or "article"
+    path = root / config.content_dir / "articles" / f"{date}-{slug}.md"
+    if path.exists() and not args.force:
+        print(f"{_shown(path, root)}: already exists; pass --force to overwrite it",
+              file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new_article_text(args.title, date, args.source, config), encoding="utf-8")
+    print(f"Created {_shown(path, root)}: fill in the source, the url and the text.")
+    return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as the user should see it: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,252 @@
+"""Read and validate the articles under `content/articles/` → Article dataclasses.
+
+Every problem of every file is collected as a SourceError (`path:line: message` with the
+fix), so a build reports them all at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .config import Config
+from .dates import ArticleDate, parse_date
+from .errors import SourceError
+from .text import fold
+
+REQUIRED_KEYS = ("title", "date", "source")
+KNOWN_KEYS = (*REQUIRED_KEYS, "url", "author", "themes", "summary", "excerpt", "sources",
+              "lang", "full_text", "slug", "draft")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One validated article. `path` is relative to the project root, for messages."""
+
+    path: str
+    slug: str
+    title: str
+    date: ArticleDate
+    source: str
+    body: str
+    body_line: int
+    url: str = ""
+    authors: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    summary: str = ""
+    excerpt: str = ""
+    sources: tuple[str, ...] = ()
+    lang: str = "fr"
+    full_text: bool | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def article_paths(config: Config) -> list[Path]:
+    """Every article file under the content folder, sorted; editor backups and hidden files skipped."""
+    folder = config.root / config.content_dir / "articles"
+    return sorted(
+        p for p in folder.rglob("*.md")
+        if not any(part.startswith((".", "#")) for part in p.relative_to(folder).parts)
+    )
+
+
+def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:
+    """Read and validate every article; return those that are valid and all the errors."""
+    articles: list[Article] = []
+    errors: list[SourceError] = []
+    for path in article_paths(config):
+        shown = path.relative_to(config.root).as_posix()
+        article, problems = parse_article(shown, path.read_bytes(), config)
+        errors.extend(problems)
+        if article is not None and not article.extra.get("draft"):
+            articles.append(article)
+    errors.extend(_duplicate_slugs(articles))
+    return articles, errors
+
+
+def parse_article(shown: str, data: bytes, config: Config) -> tuple[Article | None, list[SourceError]]:
+    """Validate one article file's bytes; `shown` is the path used in messages."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, [SourceError(shown, line, f"not UTF-8 text (byte 0x{data[error.start]:02x}): "
+                                                "re-save the file with the UTF-8 encoding")]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return None, [SourceError(shown, 1, "no frontmatter: the file must start with a line '---', "
+                                            "then `title:`, `date:`, `source:`, then a line '---'")]
+    closing = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if closing is None:
+        return None, [SourceError(shown, 1, "the frontmatter is never closed: add a line '---' "
+                                            "after the last field")]
+    meta_text, body = YAMLHandler().split(text)
+    body_line = closing + 2
+    try:
+        metadata, key_lines = _parse_yaml(meta_text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        return None, [SourceError(shown, line, f"broken YAML in the frontmatter: {problem} "
+                                               "(check quotes, colons and indentation)")]
+    except _FrontmatterShapeError as error:
+        return None, [SourceError(shown, error.line, str(error))]
+    return _validate(shown, metadata, key_lines, body, body_line, config)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text: parse_date checks them with a clear message."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _FrontmatterShapeError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
+    """Parse the frontmatter YAML; return the mapping and each top-level key's file line."""
+    loader = _Loader(meta_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            raise _FrontmatterShapeError(node.start_mark.line + 1, "the frontmatter must be "
+                                         "`key: value` lines (title:, date:, source:…)")
+        key_lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            key = str(key_node.value)
+            if key in key_lines:
+                raise _FrontmatterShapeError(key_node.start_mark.line + 1,
+                                             f"'{key}' is given twice: keep only one")
+            key_lines[key] = key_node.start_mark.line + 1
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    return {str(k): v for k, v in data.items()}, key_lines
+
+
+def _validate(shown: str, meta: dict[str, object], key_lines: dict[str, int], body: str,
+              body_line: int, config: Config) -> tuple[Article | None, list[SourceError]]:
+    """Check every field; build the Article when nothing is wrong."""
+    errors: list[SourceError] = []
+
+    def error(key: str, message: str) -> None:
+        errors.append(SourceError(shown, key_lines.get(key, 1), message))
+
+    for key in REQUIRED_KEYS:
+        if key not in meta or meta[key] in (None, ""):
+            example = {"title": "Titre de l’article", "date": "2024-03-25", "source": "Le Monde"}
+            error(key, f"missing required field '{key}': add a line `{key}: {example[key]}`")
+    for key in meta:
+        if key not in KNOWN_KEYS and (suggestion := _suggest(key, KNOWN_KEYS)):
+            error(key, f"unknown key '{key}': did you mean '{suggestion}'?")
+
+    date = None
+    if meta.get("date") not in (None, ""):
+        try:
+            date = parse_date(meta["date"])
+        except ValueError as problem:
+            error("date", f"bad date: {problem}")
+    for key in ("title", "source", "url", "summary", "excerpt", "slug", "lang"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            error(key, f"'{key}' must be text: put the value in quotes")
+    authors = _string_list(meta.get("author"), "author", error)
+    sources = _string_list(meta.get("sources"), "sources", error)
+    themes = _string_list(meta.get("themes"), "themes", error)
+    known_ids = [t.id for t in config.themes]
+    for theme in themes:
+        if theme not in known_ids:
+            hint = _suggest_theme(theme, config)
+            fix = f"did you mean '{hint}'?" if hint else f"known themes: {', '.join(known_ids)}"
+            error("themes", f"unknown theme '{theme}': {fix}")
+    slug = meta.get("slug") or _DATE_PREFIX.sub("", Path(shown).stem)
+    if isinstance(slug, str) and not _SLUG.match(slug):
+        error("slug" if "slug" in meta else "title",
+              f"'{slug}' cannot be a URL slug: use lower-case letters, digits and hyphens")
+    lang = meta.get("lang", "fr")
+    if isinstance(lang, str) and not _LANG.match(lang):
+        error("lang", f"'{lang}' is not a language code: write fr, en, de…")
+    full_text = meta.get("full_text")
+    if full_text is not None and not isinstance(full_text, bool):
+        error("full_text", "'full_text' must be true or false")
+    if not body.strip():
+        errors.append(SourceError(shown, body_line, "the article has no body: write its text "
+                                                    "below the closing '---'"))
+    if errors or date is None:
+        return None, errors
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
+    if meta.get("draft"):
+        extra["draft"] = True
+    return Article(
+        path=shown, slug=str(slug), title=str(meta["title"]).strip(), date=date,
+        source=str(meta["source"]).strip(), body=body.strip() + "\n", body_line=body_line,
+        url=str(meta.get("url") or ""), authors=authors, themes=themes,
+        summary=str(meta.get("summary") or "").strip(),
+        excerpt=str(meta.get("excerpt") or "").strip(), sources=sources, lang=str(lang),
+        full_text=full_text if isinstance(full_text, bool) else None, extra=extra,
+    ), []
+
+
+def _string_list(value: object, key: str, error) -> tuple[str, ...]:
+    """A frontmatter value that may be one string or a list of strings."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value.strip(),)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value)
+    error(key, f"'{key}' must be text or a list of texts like [a, b]")
+    return ()
+
+
+def _suggest(key: str, choices: tuple[str, ...]) -> str | None:
+    """The known key an unknown one is probably a typo of, or None."""
+    folded = fold(key)
+    if folded in choices:
+        return folded
+    close = difflib.get_close_matches(folded, choices, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _suggest_theme(theme: str, config: Config) -> str | None:
+    """The theme id an unknown one probably means, matched on ids, French labels and slugs."""
+    names = {}
+    for t in config.themes:
+        for name in (fold(t.id), fold(t.label), t.slug):
+            names.setdefault(name, t.id)
+    close = difflib.get_close_matches(fold(theme), list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
+def _duplicate_slugs(articles: list[Article]) -> list[SourceError]:
+    """One error per article whose slug another article already uses."""
+    first: dict[str, Article] = {}
+    errors = []
+    for article in articles:
+        if article.slug in first:
+            other = first[article.slug].path
+            errors.append(SourceError(article.path, 1, f"slug '{article.slug}' is also used by "
+                                      f"{other}: rename one file or set a different `slug:`"))
+        else:
+            first[article.slug] = article
+    return errors
