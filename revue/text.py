@@ -38,5 +38,10 @@ def words(text: str) -> list[str]:
 
 
 def stems(text: str) -> list[str]:
-    """Stem every word of `text` (accent-folded, lower-case) with the French Snowball stemmer."""
-    return [fold(s) for s in _stemmer().stemWords([w.casefold() for w in words(text)])]
+    """Stem every word of `text` with the French Snowball stemmer, then fold accents and drop
+    a plural -s/-x the stemmer keeps (« studios » → « studio », like « studio »)."""
+    return [_singular(fold(s)) for s in _stemmer().stemWords([w.casefold() for w in words(text)])]
+
+
+def _singular(stem: str) -> str:
+    return stem[:-1] if len(stem) > 3 and stem[-1] in "sx" and stem[-2] not in "sx" else stem
