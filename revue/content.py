@@ -96,7 +96,9 @@ def parse_article(shown: str, data: bytes, config: Config) -> tuple[Article | No
     try:
         metadata, key_lines = _parse_yaml(meta_text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        # The context mark is where the broken construct starts (an unclosed « [ » or quote);
+        # the problem mark is where the parser gave up, often the end of the frontmatter.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
         return None, [SourceError(shown, line, f"broken YAML in the frontmatter: {problem} "

@@ -76,7 +76,7 @@ def test_broken_yaml_points_at_the_line_in_the_file(project):
         Texte.
     """)
     (error,) = errors_of(project)
-    assert error.startswith("content/articles/bad.md:5: broken YAML in the frontmatter: ")
+    assert error.startswith("content/articles/bad.md:4: broken YAML in the frontmatter: ")
     assert error.endswith("(check quotes, colons and indentation)")
 
 

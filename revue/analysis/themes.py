@@ -31,8 +31,12 @@ def score_themes(article: Article, config: Config) -> list[ThemeScore]:
     scores = []
     for theme in config.themes:
         matches = []
+        seen: set[tuple[str, ...]] = set()
         for term in theme.terms:
             pattern = stems(term)
+            if tuple(pattern) in seen:  # « concurrent » and « concurrence » share a stem
+                continue
+            seen.add(tuple(pattern))
             count = TITLE_WEIGHT * _count(title, pattern) + _count(body, pattern)
             if count:
                 matches.append((term, count))
