@@ -37,16 +37,21 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.errors:
             print(problem, file=sys.stderr)
         count = len(error.errors)
-        print(f"Build failed: {count} error{'s' if count > 1 else ''}; nothing was written.",
-              file=sys.stderr)
+        print(
+            f"Build failed: {count} error{'s' if count > 1 else ''}; nothing was written.",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Revue: a French press-review "
-                                     "site generator. Without a command, builds the site.")
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Revue: a French press-review "
+        "site generator. Without a command, builds the site.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="validate the articles and build the site")
@@ -70,8 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     new.set_defaults(run=run_new)
 
     check = commands.add_parser("check", help="validate the articles without building")
-    check.add_argument("--explain", action="store_true",
-                       help="print each article's theme scores and the terms behind them")
+    check.add_argument(
+        "--explain",
+        action="store_true",
+        help="print each article's theme scores and the terms behind them",
+    )
     check.set_defaults(run=run_check)
     return parser
 
@@ -101,8 +109,10 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
     files = build_files(config, articles)
     write_site(files, output)
     pages = sum(1 for name in files if name.endswith(".html"))
-    print(f"Built {len(articles)} articles into {_shown(output, root)}/ ({pages} pages, "
-          f"{len(files)} files).")
+    print(
+        f"Built {len(articles)} articles into {_shown(output, root)}/ ({pages} pages, "
+        f"{len(files)} files)."
+    )
     return 0
 
 
@@ -118,8 +128,10 @@ def run_check(args: argparse.Namespace, root: Path) -> int:
                 chosen = "✓" if score.score >= config.theme_min_score else " "
                 terms = ", ".join(f"{term} ×{count}" for term, count in score.matches) or "—"
                 print(f"  {chosen} {score.theme.id:<16} {score.score:>3}  {terms}")
-        print(f"(a theme is assigned from a score of {config.theme_min_score}; "
-              "terms in the title count twice)")
+        print(
+            f"(a theme is assigned from a score of {config.theme_min_score}; "
+            "terms in the title count twice)"
+        )
     print(f"{len(articles)} articles, no errors.")
     return 0
 
@@ -129,8 +141,14 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
     from .import_command import import_files
 
     config = load_config(root)
-    return import_files(args.files, articles_dir=root / config.content_dir / "articles",
-                        source=args.source, url=args.url, output=args.output, force=args.force)
+    return import_files(
+        args.files,
+        articles_dir=root / config.content_dir / "articles",
+        source=args.source,
+        url=args.url,
+        output=args.output,
+        force=args.force,
+    )
 
 
 def run_new(args: argparse.Namespace, root: Path) -> int:
@@ -140,8 +158,9 @@ def run_new(args: argparse.Namespace, root: Path) -> int:
     slug = slugify(args.title, max_length=60) or "article"
     path = root / config.content_dir / "articles" / f"{date}-{slug}.md"
     if path.exists() and not args.force:
-        print(f"{_shown(path, root)}: already exists; pass --force to overwrite it",
-              file=sys.stderr)
+        print(
+            f"{_shown(path, root)}: already exists; pass --force to overwrite it", file=sys.stderr
+        )
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(new_article_text(args.title, date, args.source, config), encoding="utf-8")

@@ -66,8 +66,15 @@ def load_config(root: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BuildError([SourceError(shown, 0, "no site.toml here: run Revue from the "
-                                                "project folder, or create site.toml")]) from None
+        raise BuildError(
+            [
+                SourceError(
+                    shown,
+                    0,
+                    "no site.toml here: run Revue from the project folder, or create site.toml",
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", 0) or _line_from_message(str(error))
         raise BuildError([SourceError(shown, line, f"invalid TOML: {error}")]) from None
@@ -87,8 +94,15 @@ def load_config(root: Path) -> Config:
         if raw["id"] in seen:
             errors.append(SourceError(shown, 0, f"theme id '{raw['id']}' is used twice"))
         seen.add(raw["id"])
-        themes.append(Theme(raw["id"], raw["label"], raw["slug"], raw.get("description", ""),
-                            tuple(raw.get("terms", ()))))
+        themes.append(
+            Theme(
+                raw["id"],
+                raw["label"],
+                raw["slug"],
+                raw.get("description", ""),
+                tuple(raw.get("terms", ())),
+            )
+        )
     if errors:
         raise BuildError(errors)
     build = data.get("build", {})

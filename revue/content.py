@@ -21,8 +21,19 @@ from .errors import SourceError
 from .text import fold
 
 REQUIRED_KEYS = ("title", "date", "source")
-KNOWN_KEYS = (*REQUIRED_KEYS, "url", "author", "themes", "summary", "excerpt", "sources",
-              "lang", "full_text", "slug", "draft")
+KNOWN_KEYS = (
+    *REQUIRED_KEYS,
+    "url",
+    "author",
+    "themes",
+    "summary",
+    "excerpt",
+    "sources",
+    "lang",
+    "full_text",
+    "slug",
+    "draft",
+)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
@@ -52,10 +63,11 @@ class Article:
 
 
 def article_paths(config: Config) -> list[Path]:
-    """Every article file under the content folder, sorted; editor backups and hidden files skipped."""
+    """Every article file under content/articles/, sorted; hidden files and editor backups skipped."""
     folder = config.root / config.content_dir / "articles"
     return sorted(
-        p for p in folder.rglob("*.md")
+        p
+        for p in folder.rglob("*.md")
         if not any(part.startswith((".", "#")) for part in p.relative_to(folder).parts)
     )
 
@@ -74,23 +86,40 @@ def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:
     return articles, errors
 
 
-def parse_article(shown: str, data: bytes, config: Config) -> tuple[Article | None, list[SourceError]]:
+def parse_article(
+    shown: str, data: bytes, config: Config
+) -> tuple[Article | None, list[SourceError]]:
     """Validate one article file's bytes; `shown` is the path used in messages."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, [SourceError(shown, line, f"not UTF-8 text (byte 0x{data[error.start]:02x}): "
-                                                "re-save the file with the UTF-8 encoding")]
+        return None, [
+            SourceError(
+                shown,
+                line,
+                f"not UTF-8 text (byte 0x{data[error.start]:02x}): "
+                "re-save the file with the UTF-8 encoding",
+            )
+        ]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
-        return None, [SourceError(shown, 1, "no frontmatter: the file must start with a line '---', "
-                                            "then `title:`, `date:`, `source:`, then a line '---'")]
+        return None, [
+            SourceError(
+                shown,
+                1,
+                "no frontmatter: the file must start with a line '---', "
+                "then `title:`, `date:`, `source:`, then a line '---'",
+            )
+        ]
     closing = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
     if closing is None:
-        return None, [SourceError(shown, 1, "the frontmatter is never closed: add a line '---' "
-                                            "after the last field")]
+        return None, [
+            SourceError(
+                shown, 1, "the frontmatter is never closed: add a line '---' after the last field"
+            )
+        ]
     meta_text, body = YAMLHandler().split(text)
     body_line = closing + 2
     try:
@@ -101,8 +130,13 @@ def parse_article(shown: str, data: bytes, config: Config) -> tuple[Article | No
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        return None, [SourceError(shown, line, f"broken YAML in the frontmatter: {problem} "
-                                               "(check quotes, colons and indentation)")]
+        return None, [
+            SourceError(
+                shown,
+                line,
+                f"broken YAML in the frontmatter: {problem} (check quotes, colons and indentation)",
+            )
+        ]
     except _FrontmatterShapeError as error:
         return None, [SourceError(shown, error.line, str(error))]
     return _validate(shown, metadata, key_lines, body, body_line, config)
@@ -132,14 +166,17 @@ def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
         if node is None:
             return {}, {}
         if not isinstance(node, yaml.MappingNode):
-            raise _FrontmatterShapeError(node.start_mark.line + 1, "the frontmatter must be "
-                                         "`key: value` lines (title:, date:, source:…)")
+            raise _FrontmatterShapeError(
+                node.start_mark.line + 1,
+                "the frontmatter must be `key: value` lines (title:, date:, source:…)",
+            )
         key_lines: dict[str, int] = {}
         for key_node, _ in node.value:
             key = str(key_node.value)
             if key in key_lines:
-                raise _FrontmatterShapeError(key_node.start_mark.line + 1,
-                                             f"'{key}' is given twice: keep only one")
+                raise _FrontmatterShapeError(
+                    key_node.start_mark.line + 1, f"'{key}' is given twice: keep only one"
+                )
             key_lines[key] = key_node.start_mark.line + 1
         data = loader.construct_document(node)
     finally:
@@ -147,8 +184,14 @@ def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
     return {str(k): v for k, v in data.items()}, key_lines
 
 
-def _validate(shown: str, meta: dict[str, object], key_lines: dict[str, int], body: str,
-              body_line: int, config: Config) -> tuple[Article | None, list[SourceError]]:
+def _validate(
+    shown: str,
+    meta: dict[str, object],
+    key_lines: dict[str, int],
+    body: str,
+    body_line: int,
+    config: Config,
+) -> tuple[Article | None, list[SourceError]]:
     """Check every field; build the Article when nothing is wrong."""
     errors: list[SourceError] = []
 
@@ -183,8 +226,10 @@ def _validate(shown: str, meta: dict[str, object], key_lines: dict[str, int], bo
             error("themes", f"unknown theme '{theme}': {fix}")
     slug = meta.get("slug") or _DATE_PREFIX.sub("", Path(shown).stem)
     if isinstance(slug, str) and not _SLUG.match(slug):
-        error("slug" if "slug" in meta else "title",
-              f"'{slug}' cannot be a URL slug: use lower-case letters, digits and hyphens")
+        error(
+            "slug" if "slug" in meta else "title",
+            f"'{slug}' cannot be a URL slug: use lower-case letters, digits and hyphens",
+        )
     lang = meta.get("lang", "fr")
     if isinstance(lang, str) and not _LANG.match(lang):
         error("lang", f"'{lang}' is not a language code: write fr, en, de…")
@@ -192,20 +237,33 @@ def _validate(shown: str, meta: dict[str, object], key_lines: dict[str, int], bo
     if full_text is not None and not isinstance(full_text, bool):
         error("full_text", "'full_text' must be true or false")
     if not body.strip():
-        errors.append(SourceError(shown, body_line, "the article has no body: write its text "
-                                                    "below the closing '---'"))
+        errors.append(
+            SourceError(
+                shown, body_line, "the article has no body: write its text below the closing '---'"
+            )
+        )
     if errors or date is None:
         return None, errors
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     if meta.get("draft"):
         extra["draft"] = True
     return Article(
-        path=shown, slug=str(slug), title=str(meta["title"]).strip(), date=date,
-        source=str(meta["source"]).strip(), body=body.strip() + "\n", body_line=body_line,
-        url=str(meta.get("url") or ""), authors=authors, themes=themes,
+        path=shown,
+        slug=str(slug),
+        title=str(meta["title"]).strip(),
+        date=date,
+        source=str(meta["source"]).strip(),
+        body=body.strip() + "\n",
+        body_line=body_line,
+        url=str(meta.get("url") or ""),
+        authors=authors,
+        themes=themes,
         summary=str(meta.get("summary") or "").strip(),
-        excerpt=str(meta.get("excerpt") or "").strip(), sources=sources, lang=str(lang),
-        full_text=full_text if isinstance(full_text, bool) else None, extra=extra,
+        excerpt=str(meta.get("excerpt") or "").strip(),
+        sources=sources,
+        lang=str(lang),
+        full_text=full_text if isinstance(full_text, bool) else None,
+        extra=extra,
     ), []
 
 
@@ -247,8 +305,14 @@ def _duplicate_slugs(articles: list[Article]) -> list[SourceError]:
     for article in articles:
         if article.slug in first:
             other = first[article.slug].path
-            errors.append(SourceError(article.path, 1, f"slug '{article.slug}' is also used by "
-                                      f"{other}: rename one file or set a different `slug:`"))
+            errors.append(
+                SourceError(
+                    article.path,
+                    1,
+                    f"slug '{article.slug}' is also used by "
+                    f"{other}: rename one file or set a different `slug:`",
+                )
+            )
         else:
             first[article.slug] = article
     return errors

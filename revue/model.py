@@ -85,18 +85,28 @@ class Site:
 
 def build_site(articles: list[Article], config: Config) -> Site:
     """Arrange validated articles into entries, themes, months, outlets and pages."""
-    entries = tuple(sorted((_entry(a, config) for a in articles),
-                           key=lambda e: (e.article.date.sort_key, e.article.slug), reverse=True))
+    entries = tuple(
+        sorted(
+            (_entry(a, config) for a in articles),
+            key=lambda e: (e.article.date.sort_key, e.article.slug),
+            reverse=True,
+        )
+    )
     sections = tuple(
-        ThemeSection(theme, f"themes/{theme.slug}/", f"themes/{theme.slug}/atom.xml",
-                     tuple(e for e in entries if theme in e.themes))
+        ThemeSection(
+            theme,
+            f"themes/{theme.slug}/",
+            f"themes/{theme.slug}/atom.xml",
+            tuple(e for e in entries if theme in e.themes),
+        )
         for theme in config.themes
     )
     unthemed = tuple(e for e in entries if not e.themes)
     months = tuple(
         Month(ArticleDate(year, month), f"archives/{year:04d}/{month:02d}/", tuple(group))
-        for (year, month), group in groupby(entries, key=lambda e: (e.article.date.year,
-                                                                     e.article.date.month))
+        for (year, month), group in groupby(
+            entries, key=lambda e: (e.article.date.year, e.article.date.month)
+        )
     )
     by_outlet = sorted(entries, key=lambda e: (e.article.source.casefold(), e.article.source))
     outlets = tuple(
@@ -112,34 +122,85 @@ def _entry(article: Article, config: Config) -> Entry:
     themes = tuple(t for t in config.themes if t.id in assign_themes(article, config))
     summary = summary_of(article)
     full_text = config.full_text if article.full_text is None else article.full_text
-    return Entry(article, f"articles/{article.slug}/", themes, summary,
-                 excerpt_of(article, summary), full_text)
+    return Entry(
+        article,
+        f"articles/{article.slug}/",
+        themes,
+        summary,
+        excerpt_of(article, summary),
+        full_text,
+    )
 
 
-def _pages(entries: tuple[Entry, ...], sections: tuple[ThemeSection, ...],
-           unthemed: tuple[Entry, ...], months: tuple[Month, ...], outlets: tuple[Outlet, ...],
-           config: Config) -> tuple[Page, ...]:
+def _pages(
+    entries: tuple[Entry, ...],
+    sections: tuple[ThemeSection, ...],
+    unthemed: tuple[Entry, ...],
+    months: tuple[Month, ...],
+    outlets: tuple[Outlet, ...],
+    config: Config,
+) -> tuple[Page, ...]:
     """Every page and feed of the site, in a stable order."""
     pages = [
-        Page("index.html", "", "home.html", config.title,
-             {"sections": sections, "unthemed": unthemed}),
-        Page("atom.xml", "atom.xml", "atom.xml", config.title,
-             {"entries": entries[:FEED_SIZE], "feed_url": "atom.xml", "page_url": ""}),
+        Page(
+            "index.html",
+            "",
+            "home.html",
+            config.title,
+            {"sections": sections, "unthemed": unthemed},
+        ),
+        Page(
+            "atom.xml",
+            "atom.xml",
+            "atom.xml",
+            config.title,
+            {"entries": entries[:FEED_SIZE], "feed_url": "atom.xml", "page_url": ""},
+        ),
         Page("archives/index.html", "archives/", "archives.html", "Archives", {"months": months}),
         Page("medias/index.html", "medias/", "outlets.html", "Médias cités", {"outlets": outlets}),
         Page("404.html", "404.html", "404.html", "Page introuvable", {}),
     ]
     for section in sections:
-        pages.append(Page(f"{section.url}index.html", section.url, "theme.html",
-                          section.theme.label, {"section": section}))
-        pages.append(Page(section.feed_url, section.feed_url, "atom.xml",
-                          f"{section.theme.label} — {config.title}",
-                          {"entries": section.entries[:FEED_SIZE], "feed_url": section.feed_url,
-                           "page_url": section.url}))
+        pages.append(
+            Page(
+                f"{section.url}index.html",
+                section.url,
+                "theme.html",
+                section.theme.label,
+                {"section": section},
+            )
+        )
+        pages.append(
+            Page(
+                section.feed_url,
+                section.feed_url,
+                "atom.xml",
+                f"{section.theme.label} — {config.title}",
+                {
+                    "entries": section.entries[:FEED_SIZE],
+                    "feed_url": section.feed_url,
+                    "page_url": section.url,
+                },
+            )
+        )
     for month in months:
-        pages.append(Page(f"{month.url}index.html", month.url, "month.html",
-                          f"Archives de {month.date.french()}", {"month": month}))
+        pages.append(
+            Page(
+                f"{month.url}index.html",
+                month.url,
+                "month.html",
+                f"Archives de {month.date.french()}",
+                {"month": month},
+            )
+        )
     for entry in entries:
-        pages.append(Page(f"{entry.url}index.html", entry.url, "article.html",
-                          entry.article.title, {"entry": entry}))
+        pages.append(
+            Page(
+                f"{entry.url}index.html",
+                entry.url,
+                "article.html",
+                entry.article.title,
+                {"entry": entry},
+            )
+        )
     return tuple(pages)

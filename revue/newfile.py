@@ -9,9 +9,16 @@ from .config import Config
 
 def new_article_text(title: str, date: str, source: str, config: Config) -> str:
     """Frontmatter with every field an editor fills in, then a body to replace."""
-    fields = {"title": title, "date": date, "source": source or "À compléter", "url": "",
-              "draft": True,
-              "author": "", "themes": [], "summary": ""}
+    fields = {
+        "title": title,
+        "date": date,
+        "source": source or "À compléter",
+        "url": "",
+        "draft": True,
+        "author": "",
+        "themes": [],
+        "summary": "",
+    }
     header = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000)
     theme_ids = ", ".join(t.id for t in config.themes)
     return (

@@ -42,14 +42,18 @@ def make_environment(templates: Path) -> jinja2.Environment:
 def render_site(site: Site, config: Config, assets: Mapping[str, str]) -> dict[str, bytes]:
     """Render every page, plus sitemap.xml, robots.txt and .nojekyll.
 
-    `assets` maps a static file's name (`style.css`) to its hashed URL (`static/style.1a2b3c4d.css`).
+    `assets` maps a static file's name (`style.css`) to its hashed URL
+    (`static/style.1a2b3c4d5e.css`).
     Raises BuildError naming the template file and line when a template fails.
     """
     templates = config.root / TEMPLATE_DIR
     env = make_environment(templates)
     md = make_markdown()
-    common = {"site": site, "config": config,
-              "markdown": lambda text: Markup(render_markdown(md, text))}
+    common = {
+        "site": site,
+        "config": config,
+        "markdown": lambda text: Markup(render_markdown(md, text)),
+    }
     files: dict[str, bytes] = {}
     errors: list[SourceError] = []
     extra = (
@@ -59,15 +63,26 @@ def render_site(site: Site, config: Config, assets: Mapping[str, str]) -> dict[s
     for page in (*site.pages, *extra):
         try:
             template = env.get_template(page.template)
-            text = template.render(**common, **_helpers(page, config, assets), page=page,
-                                   **page.context)
+            text = template.render(
+                **common, **_helpers(page, config, assets), page=page, **page.context
+            )
         except jinja2.TemplateSyntaxError as error:
-            errors.append(SourceError(f"{TEMPLATE_DIR}/{error.name or page.template}",
-                                      error.lineno, f"template syntax error: {error.message}"))
+            errors.append(
+                SourceError(
+                    f"{TEMPLATE_DIR}/{error.name or page.template}",
+                    error.lineno,
+                    f"template syntax error: {error.message}",
+                )
+            )
             continue
         except jinja2.TemplateNotFound as error:
-            errors.append(SourceError(f"{TEMPLATE_DIR}/{error.name}", 0,
-                                      "template not found: create it or fix the name"))
+            errors.append(
+                SourceError(
+                    f"{TEMPLATE_DIR}/{error.name}",
+                    0,
+                    "template not found: create it or fix the name",
+                )
+            )
             continue
         except Exception as error:  # a template that fails while rendering
             errors.append(_template_error(error, page, templates))
@@ -82,6 +97,7 @@ def render_site(site: Site, config: Config, assets: Mapping[str, str]) -> dict[s
 def _helpers(page: Page, config: Config, assets: Mapping[str, str]) -> dict[str, Callable]:
     """The URL functions a page's template uses: link(), absolute(), asset()."""
     if page.output == "404.html":
+
         def link(url: str) -> str:
             return config.base_path + url
     else:
@@ -106,7 +122,11 @@ def _template_error(error: Exception, page: Page, templates: Path) -> SourceErro
         path = Path(frame.filename).resolve()
         if path.is_relative_to(folder):
             shown = f"{TEMPLATE_DIR}/{path.relative_to(folder).as_posix()}"
-            return SourceError(shown, frame.lineno or 0,
-                               f"template error while rendering {page.output}: {error}")
-    return SourceError(f"{TEMPLATE_DIR}/{page.template}", 0,
-                       f"template error while rendering {page.output}: {error}")
+            return SourceError(
+                shown, frame.lineno or 0, f"template error while rendering {page.output}: {error}"
+            )
+    return SourceError(
+        f"{TEMPLATE_DIR}/{page.template}",
+        0,
+        f"template error while rendering {page.output}: {error}",
+    )

@@ -25,8 +25,16 @@ class Project:
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return path
 
-    def article(self, name: str, front: str = "", body: str = "Un texte.\n", *,
-                title: str = "Un titre", date: str = "2024-03-25", source: str = "Le Monde") -> Path:
+    def article(
+        self,
+        name: str,
+        front: str = "",
+        body: str = "Un texte.\n",
+        *,
+        title: str = "Un titre",
+        date: str = "2024-03-25",
+        source: str = "Le Monde",
+    ) -> Path:
         """Write content/articles/NAME.md with the given fields plus extra frontmatter lines."""
         header = f"title: {title}\ndate: {date}\nsource: {source}\n" + textwrap.dedent(front)
         text = f"---\n{header.strip()}\n---\n\n{textwrap.dedent(body)}"

@@ -20,12 +20,15 @@ def load_one(project):
     return articles[0], config
 
 
-@pytest.mark.parametrize(("value", "french"), [
-    ("2024-03-25", "25 mars 2024"),
-    ("2024-03", "mars 2024"),
-    ("2024-08-01", "1 août 2024"),
-    ("2024-12-31T23:30:00+01:00", "31 décembre 2024"),
-])
+@pytest.mark.parametrize(
+    ("value", "french"),
+    [
+        ("2024-03-25", "25 mars 2024"),
+        ("2024-03", "mars 2024"),
+        ("2024-08-01", "1 août 2024"),
+        ("2024-12-31T23:30:00+01:00", "31 décembre 2024"),
+    ],
+)
 def test_french_dates_come_from_cldr(value, french):
     assert parse_date(value).french() == french
 
@@ -38,25 +41,35 @@ def test_accent_folding_stems_and_slugs():
 
 
 def test_sentences_respect_abbreviations_and_quotes():
-    text = ("Runway AI Inc. a lancé Gen-2. « C’est assez incroyable », a dit M. Kutcher. "
-            "Vraiment ? Oui.")
-    assert sentences(text) == ["Runway AI Inc. a lancé Gen-2.",
-                               "« C’est assez incroyable », a dit M. Kutcher.",
-                               "Vraiment ?", "Oui."]
+    text = (
+        "Runway AI Inc. a lancé Gen-2. « C’est assez incroyable », a dit M. Kutcher. "
+        "Vraiment ? Oui."
+    )
+    assert sentences(text) == [
+        "Runway AI Inc. a lancé Gen-2.",
+        "« C’est assez incroyable », a dit M. Kutcher.",
+        "Vraiment ?",
+        "Oui.",
+    ]
 
 
 def test_summary_is_the_first_whole_sentences_of_the_lede(project):
-    project.article("a", body="""\
+    project.article(
+        "a",
+        body="""\
         ## Un intertitre
 
         Première phrase du chapeau. Deuxième phrase, plus longue, qui explique les faits. Troisième.
         Quatrième phrase qui ne doit pas venir.
 
         Un autre paragraphe.
-    """)
+    """,
+    )
     article, _ = load_one(project)
-    assert summary_of(article) == ("Première phrase du chapeau. Deuxième phrase, plus longue, "
-                                   "qui explique les faits. Troisième.")
+    assert summary_of(article) == (
+        "Première phrase du chapeau. Deuxième phrase, plus longue, "
+        "qui explique les faits. Troisième."
+    )
 
 
 def test_summary_never_cuts_a_sentence(project):
@@ -67,24 +80,31 @@ def test_summary_never_cuts_a_sentence(project):
 
 
 def test_frontmatter_summary_and_excerpt_win(project):
-    project.article("a", "summary: Mon résumé.\nexcerpt: Mon extrait.\n",
-                    body="« Une citation assez longue pour être choisie comme extrait du texte ».\n")
+    project.article(
+        "a",
+        "summary: Mon résumé.\nexcerpt: Mon extrait.\n",
+        body="« Une citation assez longue pour être choisie comme extrait du texte ».\n",
+    )
     article, _ = load_one(project)
     assert summary_of(article) == "Mon résumé."
     assert excerpt_of(article, "Mon résumé.") == "Mon extrait."
 
 
 def test_excerpt_prefers_a_quotation_of_readable_length(project):
-    project.article("a", body="""\
+    project.article(
+        "a",
+        body="""\
         Le PDG parle. Il a dit « oui ».
 
         Puis : « Il doit y avoir une sorte de réglementation afin de nous protéger, sinon nous ne
         survivrons pas », a déclaré Tyler Perry.
-    """)
+    """,
+    )
     article, _ = load_one(project)
     assert excerpt_of(article, summary_of(article)) == (
         "Il doit y avoir une sorte de réglementation afin de nous protéger, sinon nous ne "
-        "survivrons pas")
+        "survivrons pas"
+    )
 
 
 def test_themes_from_frontmatter_win(project):
@@ -94,21 +114,32 @@ def test_themes_from_frontmatter_win(project):
 
 
 def test_themes_are_assigned_from_stemmed_folded_terms(project):
-    project.article("a", title="Les concurrents de Sora", body="""\
+    project.article(
+        "a",
+        title="Les concurrents de Sora",
+        body="""\
         Runway et Pika proposent déjà des outils. La CONCURRENCE de Kling inquiète aussi.
-    """)
+    """,
+    )
     article, config = load_one(project)
     scores = {s.theme.id: s for s in score_themes(article, config)}
-    assert scores["competitors"].matches == (("concurrent", 3), ("Kling", 1), ("Pika", 1),
-                                             ("Runway", 1))
+    assert scores["competitors"].matches == (
+        ("concurrent", 3),
+        ("Kling", 1),
+        ("Pika", 1),
+        ("Runway", 1),
+    )
     assert assign_themes(article, config) == ("competitors",)
 
 
 def test_an_article_may_have_several_themes_or_none(project):
-    project.article("a", body="""\
+    project.article(
+        "a",
+        body="""\
         Les studios d’Hollywood reçoivent OpenAI en réunion pour un partenariat.
         Les syndicats craignent pour l’emploi : la grève menace, les travailleurs ont peur.
-    """)
+    """,
+    )
     project.article("b", title="Météo", body="Il pleut sur Paris.\n")
     config = load_config(project.root)
     articles, _ = load_articles(config)

@@ -16,8 +16,13 @@ et veut dialoguer avec les artistes ».
 
 
 def test_build_writes_the_pages_of_the_site(project, run_cli):
-    project.article("2024-03-22-sora-a-hollywood", "url: https://example.org/sora\n", BODY,
-                    title="\"Sora à Hollywood : la tournée\"", date="2024-03-22")
+    project.article(
+        "2024-03-22-sora-a-hollywood",
+        "url: https://example.org/sora\n",
+        BODY,
+        title='"Sora à Hollywood : la tournée"',
+        date="2024-03-22",
+    )
     code, out, err = run_cli(project, "build")
     assert (code, err) == (0, "")
     assert out == "Built 1 articles into _site/ (9 pages, 17 files).\n"
@@ -35,22 +40,32 @@ def test_build_writes_the_pages_of_the_site(project, run_cli):
 
 
 def test_home_groups_articles_by_theme_newest_first(project, run_cli):
-    project.article("2024-03-01-ancien", "themes: [competitors]\n", title="Ancien", date="2024-03-01")
-    project.article("2024-03-20-recent", "themes: [competitors, labor-worries]\n",
-                    title="Récent", date="2024-03-20")
+    project.article(
+        "2024-03-01-ancien", "themes: [competitors]\n", title="Ancien", date="2024-03-01"
+    )
+    project.article(
+        "2024-03-20-recent",
+        "themes: [competitors, labor-worries]\n",
+        title="Récent",
+        date="2024-03-20",
+    )
     project.article("2024-02-mois", "themes: [competitors]\n", title="Février", date="2024-02")
     assert run_cli(project, "build")[0] == 0
     home = (project.root / "_site/index.html").read_text()
-    competitors = home[home.index('id="concurrents"'):]
+    competitors = home[home.index('id="concurrents"') :]
     titles = re.findall(r'class="entry-title"><a href="[^"]+">([^<]+)<', competitors)
     assert titles == ["Récent", "Ancien", "Février"]
-    labor = home[home.index('id="inquietudes-des-metiers"'):home.index('id="concurrents"')]
+    labor = home[home.index('id="inquietudes-des-metiers"') : home.index('id="concurrents"')]
     assert "Récent" in labor and "Ancien" not in labor
     assert "février 2024" in home
 
 
 def test_full_text_is_off_by_default_and_on_per_article(project, run_cli):
-    project.article("secret", body="Premier paragraphe. Deuxième phrase.\n\nUn passage caché qui sert d’extrait parce qu’il est assez long pour cela.\n")
+    project.article(
+        "secret",
+        body="Premier paragraphe. Deuxième phrase.\n\n"
+        "Un passage caché qui sert d’extrait parce qu’il est assez long pour cela.\n",
+    )
     project.article("public", "full_text: true\n", body="Un texte **publié** en entier.\n")
     assert run_cli(project, "build")[0] == 0
     secret = (project.root / "_site/articles/secret/index.html").read_text()
@@ -90,16 +105,21 @@ def test_failed_build_reports_all_errors_and_keeps_the_previous_site(project, ru
 
 def test_template_error_names_the_template_line(project, run_cli):
     project.article("a")
-    project.write("templates/404.html", """
+    project.write(
+        "templates/404.html",
+        """
         {% extends "base.html" %}
         {% block main %}
         <p>{{ missing_variable }}</p>
         {% endblock %}
-    """)
+    """,
+    )
     code, _, err = run_cli(project, "build")
     assert code == 1
-    assert err.splitlines()[0] == ("templates/404.html:3: template error while rendering "
-                                   "404.html: 'missing_variable' is undefined")
+    assert err.splitlines()[0] == (
+        "templates/404.html:3: template error while rendering "
+        "404.html: 'missing_variable' is undefined"
+    )
 
 
 def test_template_syntax_error_names_the_template_line(project, run_cli):
@@ -112,18 +132,22 @@ def test_template_syntax_error_names_the_template_line(project, run_cli):
 
 def test_extra_frontmatter_keys_reach_the_templates(project, run_cli):
     project.article("a", "tags: [ia, cinéma]\n")
-    project.write("templates/article.html", """
+    project.write(
+        "templates/article.html",
+        """
         {% extends "base.html" %}
         {% block main %}<h1>{{ entry.article.title }}</h1>
         <p>{{ entry.article.extra.tags|join(" / ") }}</p>{% endblock %}
-    """)
+    """,
+    )
     assert run_cli(project, "build")[0] == 0
     assert "<p>ia / cinéma</p>" in (project.root / "_site/articles/a/index.html").read_text()
 
 
 def test_templates_escape_pasted_html(project, run_cli):
-    project.article("a", body="<script>alert(1)</script> Un texte.\n",
-                    title="<img src=x onerror=alert(1)>")
+    project.article(
+        "a", body="<script>alert(1)</script> Un texte.\n", title="<img src=x onerror=alert(1)>"
+    )
     assert run_cli(project, "build")[0] == 0
     for page in (project.root / "_site").rglob("*.html"):
         text = page.read_text()
@@ -134,8 +158,10 @@ def test_new_writes_a_ready_to_fill_draft_and_never_overwrites(project, run_cli)
     code, out, _ = run_cli(project, "new", "L’IA à Hollywood !", "--date", "2024-03-25")
     path = project.root / "content/articles/2024-03-25-l-ia-a-hollywood.md"
     assert code == 0
-    assert out == ("Created content/articles/2024-03-25-l-ia-a-hollywood.md: "
-                   "fill in the source, the url and the text.\n")
+    assert out == (
+        "Created content/articles/2024-03-25-l-ia-a-hollywood.md: "
+        "fill in the source, the url and the text.\n"
+    )
     post = frontmatter.loads(path.read_text())
     assert post["title"] == "L’IA à Hollywood !"
     assert post["date"] == "2024-03-25"
@@ -144,8 +170,10 @@ def test_new_writes_a_ready_to_fill_draft_and_never_overwrites(project, run_cli)
     path.write_text(path.read_text() + "Mon texte.\n")
     code, _, err = run_cli(project, "new", "L’IA à Hollywood !", "--date", "2024-03-25")
     assert code == 1
-    assert err == ("content/articles/2024-03-25-l-ia-a-hollywood.md: already exists; "
-                   "pass --force to overwrite it\n")
+    assert err == (
+        "content/articles/2024-03-25-l-ia-a-hollywood.md: already exists; "
+        "pass --force to overwrite it\n"
+    )
     assert path.read_text().endswith("Mon texte.\n")
 
 
@@ -172,8 +200,14 @@ def test_two_builds_are_byte_identical(project, run_cli):
     project.article("b", "themes: [competitors]\n", date="2024-03")
     run_cli(project, "build", "--output", "one")
     run_cli(project, "build", "--output", "two")
-    one = {p.relative_to(project.root / "one"): p.read_bytes()
-           for p in (project.root / "one").rglob("*") if p.is_file()}
-    two = {p.relative_to(project.root / "two"): p.read_bytes()
-           for p in (project.root / "two").rglob("*") if p.is_file()}
+    one = {
+        p.relative_to(project.root / "one"): p.read_bytes()
+        for p in (project.root / "one").rglob("*")
+        if p.is_file()
+    }
+    two = {
+        p.relative_to(project.root / "two"): p.read_bytes()
+        for p in (project.root / "two").rglob("*")
+        if p.is_file()
+    }
     assert one == two and len(one) > 10

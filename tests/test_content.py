@@ -14,13 +14,18 @@ def errors_of(project) -> list[str]:
 
 
 def test_valid_article_is_loaded_with_its_fields(project):
-    project.article("2024-03-25-sora", """
+    project.article(
+        "2024-03-25-sora",
+        """
         url: https://example.org/a
         author: [Anne, Bruno]
         themes: [competitors]
         tags: [ia, cinema]
         sources: Bloomberg
-    """, title="« Sora » à Hollywood", date="2024-03")
+    """,
+        title="« Sora » à Hollywood",
+        date="2024-03",
+    )
     articles, errors = load_articles(load_config(project.root))
     assert errors == []
     (article,) = articles
@@ -36,12 +41,15 @@ def test_valid_article_is_loaded_with_its_fields(project):
 
 
 def test_missing_required_fields_are_all_reported(project):
-    project.write("content/articles/a.md", """
+    project.write(
+        "content/articles/a.md",
+        """
         ---
         url: https://example.org
         ---
         Texte.
-    """)
+    """,
+    )
     assert errors_of(project) == [
         "content/articles/a.md:1: missing required field 'date': add a line `date: 2024-03-25`",
         "content/articles/a.md:1: missing required field 'source': add a line `source: Le Monde`",
@@ -66,7 +74,9 @@ def test_every_error_of_every_file_is_reported_at_once(project):
 
 
 def test_broken_yaml_points_at_the_line_in_the_file(project):
-    project.write("content/articles/bad.md", """
+    project.write(
+        "content/articles/bad.md",
+        """
         ---
         title: Bon titre
         date: 2024-03-25
@@ -74,7 +84,8 @@ def test_broken_yaml_points_at_the_line_in_the_file(project):
         url: https://example.org
         ---
         Texte.
-    """)
+    """,
+    )
     (error,) = errors_of(project)
     assert error.startswith("content/articles/bad.md:4: broken YAML in the frontmatter: ")
     assert error.endswith("(check quotes, colons and indentation)")
@@ -120,7 +131,9 @@ def test_duplicate_slugs_are_reported(project):
 
 def test_empty_body_and_duplicate_key(project):
     project.article("a", body="\n\n")
-    project.write("content/articles/b.md", """
+    project.write(
+        "content/articles/b.md",
+        """
         ---
         title: Un
         title: Deux
@@ -128,7 +141,8 @@ def test_empty_body_and_duplicate_key(project):
         source: X
         ---
         Texte.
-    """)
+    """,
+    )
     assert errors_of(project) == [
         "content/articles/a.md:6: the article has no body: write its text below the closing '---'",
         "content/articles/b.md:3: 'title' is given twice: keep only one",
@@ -146,8 +160,9 @@ def test_invalid_utf8_names_the_line(project):
 
 def test_bom_and_crlf_are_accepted(project):
     path = Path(project.root / "content/articles/windows.md")
-    path.write_bytes("\ufeff---\r\ntitle: Été\r\ndate: 2024-03-25\r\nsource: X\r\n---\r\n"
-                     "Texte.\r\n".encode())
+    path.write_bytes(
+        "\ufeff---\r\ntitle: Été\r\ndate: 2024-03-25\r\nsource: X\r\n---\r\nTexte.\r\n".encode()
+    )
     articles, errors = load_articles(load_config(project.root))
     assert errors == []
     assert articles[0].title == "Été"

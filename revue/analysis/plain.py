@@ -24,9 +24,14 @@ def paragraphs(body: str) -> list[str]:
         elif token.type in ("blockquote_close", "bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif token.type == "inline" and depth == 0 and tokens[index - 1].type == "paragraph_open":
-            text = "".join(child.content if child.type in ("text", "code_inline") else " "
-                           if child.type in ("softbreak", "hardbreak") else ""
-                           for child in token.children or [])
+            text = "".join(
+                child.content
+                if child.type in ("text", "code_inline")
+                else " "
+                if child.type in ("softbreak", "hardbreak")
+                else ""
+                for child in token.children or []
+            )
             text = re.sub(r"\s+", " ", text).strip()
             if text and not text.startswith("{"):
                 result.append(text)
@@ -38,10 +43,10 @@ def sentences(paragraph: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
-        candidate = paragraph[start:match.start()].rstrip()
+        candidate = paragraph[start : match.start()].rstrip()
         if _ABBREVIATION.search(candidate):
             continue
-        candidate = paragraph[start:match.end()].strip()
+        candidate = paragraph[start : match.end()].strip()
         if candidate:
             pieces.append(candidate)
         start = match.end()

@@ -50,7 +50,9 @@ def assign_themes(article: Article, config: Config) -> tuple[str, ...]:
     config order."""
     if article.themes:
         return article.themes
-    chosen = {s.theme.id for s in score_themes(article, config) if s.score >= config.theme_min_score}
+    chosen = {
+        s.theme.id for s in score_themes(article, config) if s.score >= config.theme_min_score
+    }
     return tuple(t.id for t in config.themes if t.id in chosen)
 
 
@@ -60,4 +62,4 @@ def _count(words: list[str], pattern: list[str]) -> int:
         return 0
     size = len(pattern)
     first = pattern[0]
-    return sum(1 for i, w in enumerate(words) if w == first and words[i:i + size] == pattern)
+    return sum(1 for i, w in enumerate(words) if w == first and words[i : i + size] == pattern)
