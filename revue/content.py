@@ -63,7 +63,7 @@ class Article:
 
 
 def article_paths(config: Config) -> list[Path]:
-    """Every article file under content/articles/, sorted; hidden files and editor backups skipped."""
+    """Every article under content/articles/, sorted; hidden files and editor backups skipped."""
     folder = config.root / config.content_dir / "articles"
     return sorted(
         p
