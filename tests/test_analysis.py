@@ -136,7 +136,8 @@ def test_an_article_may_have_several_themes_or_none(project):
     project.article(
         "a",
         body="""\
-        Les studios d’Hollywood reçoivent OpenAI en réunion pour un partenariat.
+        Les studios d’Hollywood reçoivent OpenAI en réunion pour un partenariat. Paramount
+        et Universal assistent à la démonstration.
         Les syndicats craignent pour l’emploi : la grève menace, les travailleurs ont peur.
     """,
     )
