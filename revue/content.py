@@ -37,7 +37,7 @@ KNOWN_KEYS = (
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
-_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE = re.compile(r"^-{3,}\s*$")  # the boundary python-frontmatter splits on
 
 
 @dataclass(frozen=True)
