@@ -64,7 +64,8 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     shown = CONFIG_NAME
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise BuildError(
             [
@@ -80,19 +81,25 @@ def load_config(root: Path) -> Config:
         raise BuildError([SourceError(shown, line, f"invalid TOML: {error}")]) from None
 
     errors: list[SourceError] = []
+    tables = _table_lines(text)
     site = data.get("site", {})
     for key in ("title", "base_url"):
         if not isinstance(site.get(key), str) or not site.get(key):
-            errors.append(SourceError(shown, 0, f"[site] needs a text '{key}'"))
+            line = tables.get("site", [0])[0]
+            errors.append(
+                SourceError(shown, line, f"[site] needs a text '{key}' (e.g. {key} = \"…\")")
+            )
     themes = []
     seen: set[str] = set()
     for index, raw in enumerate(data.get("themes", []), start=1):
         missing = [k for k in ("id", "label", "slug") if not isinstance(raw.get(k), str)]
         if missing:
-            errors.append(SourceError(shown, 0, f"theme #{index} lacks {', '.join(missing)}"))
+            line = _nth(tables.get("themes", []), index)
+            errors.append(SourceError(shown, line, f"theme #{index} lacks {', '.join(missing)}"))
             continue
         if raw["id"] in seen:
-            errors.append(SourceError(shown, 0, f"theme id '{raw['id']}' is used twice"))
+            line = _nth(tables.get("themes", []), index)
+            errors.append(SourceError(shown, line, f"theme id '{raw['id']}' is used twice"))
         seen.add(raw["id"])
         themes.append(
             Theme(
@@ -126,3 +133,19 @@ def _line_from_message(message: str) -> int:
     if marker in message:
         return int(message.split(marker, 1)[1].split(",", 1)[0])
     return 0
+
+
+def _table_lines(text: str) -> dict[str, list[int]]:
+    """The line of every `[table]` / `[[array]]` header, by table name, in file order."""
+    lines: dict[str, list[int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            name = stripped.strip("[]").strip()
+            lines.setdefault(name, []).append(number)
+    return lines
+
+
+def _nth(lines: list[int], index: int) -> int:
+    """The index-th (1-based) header line, or 0 when unknown."""
+    return lines[index - 1] if 0 < index <= len(lines) else 0

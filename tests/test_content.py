@@ -175,3 +175,13 @@ def test_drafts_and_editor_backups_are_not_published(project):
     articles, errors = load_articles(load_config(project.root))
     assert errors == []
     assert [a.slug for a in articles] == ["publie"]
+
+
+def test_config_errors_name_the_table_line(project, run_cli):
+    text = (project.root / "site.toml").read_text()
+    text = text.replace('id = "competitors"', 'id = "labor-worries"')
+    (project.root / "site.toml").write_text(text)
+    line = text.splitlines().index("[[themes]]", text.splitlines().index('id = "labor-worries"'))
+    code, _, err = run_cli(project, "build")
+    assert code == 1
+    assert err.splitlines()[0] == f"site.toml:{line + 1}: theme id 'labor-worries' is used twice"
