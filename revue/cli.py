@@ -21,7 +21,7 @@ from .output import read_static, write_site
 from .render import render_site
 from .text import slugify
 
-COMMANDS = ("build", "import", "new", "check")
+COMMANDS = ("build", "import", "new", "check", "serve")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +81,20 @@ def _parser() -> argparse.ArgumentParser:
         help="print each article's theme scores and the terms behind them",
     )
     check.set_defaults(run=run_check)
+
+    serve = commands.add_parser(
+        "serve", help="build, serve on this machine and rebuild on every change (live reload)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--base-url",
+        help="public address to preview, e.g. https://user.github.io/revue/: the site is then "
+        "served under its path (default: the local address, at the root)",
+    )
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -166,6 +180,13 @@ def run_new(args: argparse.Namespace, root: Path) -> int:
     path.write_text(new_article_text(args.title, date, args.source, config), encoding="utf-8")
     print(f"Created {_shown(path, root)}: fill in the source, the url and the text.")
     return 0
+
+
+def run_serve(args: argparse.Namespace, root: Path) -> int:
+    """`serve`: build, serve the site locally and rebuild it on every change, until Ctrl-C."""
+    from .serve import ServeOptions, serve
+
+    return serve(ServeOptions(root=root, host=args.host, port=args.port, base_url=args.base_url))
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -4,6 +4,8 @@
 set -euo pipefail
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# Debian's Chromium, driven by Playwright in the live-preview browser tests.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing system packages: ${missing[*]}"
     SUDO=""

@@ -1,0 +1,182 @@
+"""Incremental rebuilds: which outputs a change rewrites, and what is parsed again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import edit, sample_project, write_article
+
+from revue.serve import incremental
+from revue.serve.incremental import compare, full_build, rebuild
+from revue.serve.outputs import update_output
+
+
+def test_editing_an_article_body_rewrites_its_page_and_the_lists_showing_it(
+    tmp_path: Path,
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    alpha = edit(root / "content/articles/2024-03-01-alpha.md", "Le texte", "Le nouveau texte")
+    second = rebuild(root, None, first.cache, [alpha])
+    changes = compare(first.built.files, second.built.files)
+    lists = {
+        "index.html",
+        "atom.xml",
+        "archives/2024/03/index.html",
+        "themes/concurrents/index.html",
+        "themes/concurrents/atom.xml",
+    }
+    assert {"articles/alpha/index.html", *lists} <= set(changes.written)
+    others = {
+        "articles/beta/index.html",
+        "articles/gamma/index.html",
+        "archives/2024/02/index.html",
+    }
+    assert not others & set(changes.written)
+    assert "themes/inquietudes-des-metiers/index.html" not in changes.written
+    assert changes.removed == ()
+    assert set(changes.pages) == {p for p in changes.written if p.endswith(".html")}
+    assert b"Le nouveau texte" in second.built.files["articles/alpha/index.html"]
+
+
+def test_renaming_an_article_removes_its_old_page(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    old = root / "content/articles/2024-03-01-alpha.md"
+    new = old.with_name("2024-03-01-delta.md")
+    old.rename(new)
+    second = rebuild(root, None, first.cache, [old, new])
+    changes = compare(first.built.files, second.built.files)
+    assert changes.removed == ("articles/alpha/index.html",)
+    assert "articles/delta/index.html" in changes.written
+    assert {"index.html", "medias/index.html", "sitemap.xml"} <= set(changes.written)
+    assert "articles/beta/index.html" not in changes.written
+    assert "articles/alpha/index.html" in changes.pages  # its open tab reloads to the 404
+
+
+def test_adding_and_deleting_articles_update_the_lists(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    added = write_article(
+        root, "2024-04-01-epsilon", "Epsilon", "Un texte d’avril.", date="2024-04-01"
+    )
+    second = rebuild(root, None, first.cache, [added])
+    changes = compare(first.built.files, second.built.files)
+    assert {"articles/epsilon/index.html", "archives/2024/04/index.html"} <= set(changes.written)
+    assert {"index.html", "archives/index.html", "sitemap.xml"} <= set(changes.written)
+    added.unlink()
+    gamma = root / "content/articles/2024-02-03-gamma.md"
+    gamma.unlink()
+    third = rebuild(root, None, second.cache, [added, gamma])
+    changes = compare(second.built.files, third.built.files)
+    assert set(changes.removed) == {
+        "articles/epsilon/index.html",
+        "articles/gamma/index.html",
+        "archives/2024/04/index.html",
+        "archives/2024/02/index.html",
+    }
+    assert third.built.files == full_build(root, None).built.files
+
+
+def test_only_changed_articles_are_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    parsed: list[str] = []
+    real = incremental.parse_article
+
+    def counting(shown, data, config):
+        parsed.append(shown)
+        return real(shown, data, config)
+
+    monkeypatch.setattr(incremental, "parse_article", counting)
+    beta = edit(root / "content/articles/2024-03-02-beta.md", "Le texte", "Un texte")
+    second = rebuild(root, None, first.cache, [beta])
+    assert parsed == ["content/articles/2024-03-02-beta.md"]
+    alpha = "content/articles/2024-03-01-alpha.md"
+    assert second.cache.articles[alpha] is first.cache.articles[alpha]
+    parsed.clear()
+    rebuild(root, None, second.cache, [beta])  # saved again, same bytes
+    assert parsed == []
+    edit(root / "site.toml", 'title = "', 'title = "Nouveau titre : ')
+    rebuild(root, None, second.cache, [root / "site.toml"])
+    assert len(parsed) == 3  # a new config: everything is checked again
+
+
+def test_a_stylesheet_change_swaps_it_instead_of_reloading_pages(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    css = root / "static" / "style.css"
+    css.write_text(css.read_text() + "\nbody { color: red; }\n")
+    second = rebuild(root, None, first.cache, [css])
+    changes = compare(
+        first.built.files, second.built.files, first.built.manifest, second.built.manifest
+    )
+    old, new = first.built.manifest["style.css"], second.built.manifest["style.css"]
+    assert changes.stylesheets == ((old, new),)
+    assert changes.removed == (old,)
+    assert "index.html" in changes.written and changes.pages == ()
+
+
+def test_a_failed_rebuild_keeps_the_changes_it_read(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    alpha = edit(root / "content/articles/2024-03-01-alpha.md", "title: Alpha", "title: [Alpha")
+    failed = rebuild(root, None, first.cache, [alpha])
+    assert failed.built is None
+    assert [str(e) for e in failed.errors] == [
+        "content/articles/2024-03-01-alpha.md:2: broken YAML in the frontmatter: "
+        "expected ',' or ']', but got ':' (check quotes, colons and indentation)"
+    ]
+    beta = edit(root / "content/articles/2024-03-02-beta.md", "Le texte", "Un texte")
+    still = rebuild(root, None, failed.cache, [beta])
+    assert still.built is None
+    edit(alpha, "title: [Alpha", "title: Alpha")
+    fixed = rebuild(root, None, still.cache, [alpha])
+    assert b"Un texte de Beta" in fixed.built.files["articles/beta/index.html"]
+
+
+def test_the_output_folder_follows_the_changes(tmp_path: Path) -> None:
+    output = tmp_path / "_site"
+    (output / "articles/old").mkdir(parents=True)
+    (output / "articles/old/index.html").write_text("old")
+    (output / "index.html").write_text("home")
+    files = {"index.html": b"new home", "articles/new/index.html": b"new"}
+    update_output(
+        output, files, ["index.html", "articles/new/index.html"], ["articles/old/index.html"]
+    )
+    assert (output / "index.html").read_bytes() == b"new home"
+    assert (output / "articles/new/index.html").read_bytes() == b"new"
+    assert not (output / "articles/old").exists()
+    assert sorted(p.name for p in output.rglob("*")) == [
+        "articles",
+        "index.html",
+        "index.html",
+        "new",
+    ]
+    with pytest.raises(ValueError):
+        update_output(output, {"../x": b""}, ["../x"], [])
+
+
+def test_a_template_error_names_the_template_and_a_fix_rebuilds_everything(
+    tmp_path: Path,
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    base = root / "templates" / "base.html"
+    good = base.read_text(encoding="utf-8")
+    base.write_text(good.replace("<main", "{% if %}<main"), encoding="utf-8")
+    failed = rebuild(root, None, first.cache, [base])
+    assert failed.built is None
+    line = good[: good.index("<main")].count("\n") + 1
+    assert [str(e) for e in failed.errors] == [
+        f"templates/base.html:{line}: template syntax error: Expected an expression, got 'end of "
+        "statement block'"
+    ]
+    base.write_text(good.replace("<main", "<main data-x"), encoding="utf-8")
+    fixed = rebuild(root, None, failed.cache, [base])
+    changes = compare(first.built.files, fixed.built.files)
+    pages = {name for name in first.built.files if name.endswith(".html")}
+    assert set(changes.pages) == pages  # every page uses base.html
