@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Revue's entry point: `python build.py [build|import|new|check] …` (see README.md)."""
+"""Revue's entry point: `python build.py [build|import|new|check|serve] …` (see README.md)."""
 
 import sys
 

@@ -82,7 +82,7 @@ def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:
         errors.extend(problems)
         if article is not None and not article.extra.get("draft"):
             articles.append(article)
-    errors.extend(_duplicate_slugs(articles))
+    errors.extend(duplicate_slugs(articles))
     return articles, errors
 
 
@@ -298,7 +298,7 @@ def _suggest_theme(theme: str, config: Config) -> str | None:
     return names[close[0]] if close else None
 
 
-def _duplicate_slugs(articles: list[Article]) -> list[SourceError]:
+def duplicate_slugs(articles: list[Article]) -> list[SourceError]:
     """One error per article whose slug another article already uses."""
     first: dict[str, Article] = {}
     errors = []

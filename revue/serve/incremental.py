@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..assets import fingerprint
 from ..config import Config, load_config
-from ..content import Article, _duplicate_slugs, article_paths, parse_article
+from ..content import Article, duplicate_slugs, article_paths, parse_article
 from ..errors import BuildError, SourceError
 from ..model import build_site
 from ..output import read_static
@@ -102,7 +102,7 @@ def rebuild(
         for parsed in cache.articles.values()
         if parsed.article is not None and not parsed.article.extra.get("draft")
     ]
-    errors.extend(_duplicate_slugs(articles))
+    errors.extend(duplicate_slugs(articles))
     if errors:
         return Attempt(cache, None, tuple(sorted(errors)))
     try:
