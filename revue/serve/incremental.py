@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..assets import fingerprint
 from ..config import Config, load_config
-from ..content import Article, duplicate_slugs, article_paths, parse_article
+from ..content import Article, article_paths, duplicate_slugs, parse_article
 from ..errors import BuildError, SourceError
 from ..model import build_site
 from ..output import read_static
