@@ -34,17 +34,8 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import write_corpus  # noqa: E402
 from revue.serve import DevServer, ServeOptions  # noqa: E402
 from revue.serve.server import Rebuilt  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Records when the page's document was parsed, on the same clock as time.time().
 SHOWN_AT = (
     "document.addEventListener('DOMContentLoaded', () => "
@@ -132,7 +123,7 @@ def main() -> None:
 
     results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for count in args.articles:
                 results[count] = measure(count, args.edits, browser)

@@ -11,14 +11,12 @@ import sys
 from pathlib import Path
 
 from .analysis.themes import score_themes
-from .assets import fingerprint
-from .config import Config, load_config
+from .config import load_config
 from .content import load_articles
 from .errors import BuildError
-from .model import build_site
 from .newfile import new_article_text
-from .output import read_static, write_site
-from .render import render_site
+from .output import write_site
+from .pipeline import build_files
 from .text import slugify
 
 COMMANDS = ("build", "import", "new", "check", "serve")
@@ -109,18 +107,11 @@ def _load(root: Path, base_url: str | None = None):
     return config, articles
 
 
-def build_files(config: Config, articles) -> dict[str, bytes]:
-    """The whole site as `{path: bytes}`: rendered pages, feeds and hashed static files."""
-    static_files, manifest = fingerprint(read_static(config.root / "static"))
-    site = build_site(articles, config)
-    return {**render_site(site, config, manifest), **static_files}
-
-
 def run_build(args: argparse.Namespace, root: Path) -> int:
     """`build`: validate, render in memory, then swap the new site into place."""
     config, articles = _load(root, args.base_url)
     output = args.output or (root / config.output_dir)
-    files = build_files(config, articles)
+    files, _ = build_files(config, articles)
     write_site(files, output)
     pages = sum(1 for name in files if name.endswith(".html"))
     print(

@@ -61,6 +61,11 @@ class Article:
     full_text: bool | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
 
+    @property
+    def is_draft(self) -> bool:
+        """True for an article marked `draft: true`, which is validated but not published."""
+        return bool(self.extra.get("draft"))
+
 
 def article_paths(config: Config) -> list[Path]:
     """Every article under content/articles/, sorted; hidden files and editor backups skipped."""
@@ -80,7 +85,7 @@ def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:
         shown = path.relative_to(config.root).as_posix()
         article, problems = parse_article(shown, path.read_bytes(), config)
         errors.extend(problems)
-        if article is not None and not article.extra.get("draft"):
+        if article is not None and not article.is_draft:
             articles.append(article)
     errors.extend(duplicate_slugs(articles))
     return articles, errors

@@ -15,13 +15,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..assets import fingerprint
 from ..config import Config, load_config
 from ..content import Article, article_paths, duplicate_slugs, parse_article
 from ..errors import BuildError, SourceError
-from ..model import build_site
-from ..output import read_static
-from ..render import render_site
+from ..pipeline import build_files
 
 
 @dataclass(frozen=True)
@@ -100,14 +97,13 @@ def rebuild(
     articles = [
         parsed.article
         for parsed in cache.articles.values()
-        if parsed.article is not None and not parsed.article.extra.get("draft")
+        if parsed.article is not None and not parsed.article.is_draft
     ]
     errors.extend(duplicate_slugs(articles))
     if errors:
         return Attempt(cache, None, tuple(sorted(errors)))
     try:
-        static_files, manifest = fingerprint(read_static(root / "static"))
-        files = {**render_site(build_site(articles, config), config, manifest), **static_files}
+        files, manifest = build_files(config, articles)
     except BuildError as error:
         return Attempt(cache, None, tuple(error.errors))
     return Attempt(cache, Built(config, files, manifest, len(articles)))
