@@ -159,6 +159,7 @@ def _pages(
         Page("archives/index.html", "archives/", "archives.html", "Archives", {"months": months}),
         Page("medias/index.html", "medias/", "outlets.html", "Médias cités", {"outlets": outlets}),
         Page("404.html", "404.html", "404.html", "Page introuvable", {}),
+        Page("recherche/index.html", "recherche/", "search.html", "Recherche", {}),
     ]
     for section in sections:
         pages.append(

@@ -1,0 +1,169 @@
+// Revue's search page: runs the form's query against the Pagefind index the build
+// writes to pagefind/ on the same site (no server, no third-party script).
+// The form is a plain GET form: its fields are read from, and written back to, the URL.
+
+const PAGE_SIZE = 10;
+const NNBSP = "\u202f";
+
+const form = document.getElementById("recherche");
+const status = document.getElementById("statut");
+const list = document.getElementById("resultats");
+const more = document.getElementById("plus");
+const fields = ["q", "theme", "media", "tri"];
+
+let pagefind = null;
+let pending = [];
+let generation = 0;
+let timer = 0;
+
+function say(text) {
+  status.textContent = text;
+}
+
+function quoted(text) {
+  return `«${NNBSP}${text}${NNBSP}»`;
+}
+
+// The form's state, and the URL that keeps it.
+function readForm() {
+  const state = {};
+  for (const name of fields) state[name] = form.elements[name].value.trim();
+  return state;
+}
+
+function fillForm(params) {
+  for (const name of fields) {
+    const value = params.get(name);
+    if (value === null) continue;
+    const field = form.elements[name];
+    field.value = value;
+    if (field.value !== value) field.value = ""; // an option that does not exist
+  }
+}
+
+function keepInUrl(state) {
+  const params = new URLSearchParams();
+  for (const name of fields) if (state[name]) params.set(name, state[name]);
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+}
+
+async function load() {
+  if (!pagefind) {
+    pagefind = await import(new URL(form.dataset.pagefind, document.baseURI).href);
+    await pagefind.options({ excerptLength: 32 });
+    pagefind.init();
+  }
+  return pagefind;
+}
+
+// A result: title linking to the article's page, outlet, French date, excerpt with the
+// matched words marked. The excerpt is built from text nodes only: Pagefind's <mark>
+// tags are the one markup kept.
+function excerptNodes(excerpt) {
+  const nodes = [];
+  excerpt.split(/(<mark>.*?<\/mark>)/s).forEach((part) => {
+    if (!part) return;
+    const marked = part.match(/^<mark>(.*)<\/mark>$/s);
+    if (marked) {
+      const mark = document.createElement("mark");
+      mark.textContent = marked[1];
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(part));
+    }
+  });
+  return nodes;
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  const article = document.createElement("article");
+  article.className = "entry search-result";
+  const heading = document.createElement("h2");
+  heading.className = "entry-title";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title;
+  heading.append(link);
+  const meta = document.createElement("p");
+  meta.className = "entry-meta";
+  const outlet = document.createElement("span");
+  outlet.className = "outlet";
+  outlet.textContent = data.meta.media;
+  const time = document.createElement("time");
+  time.dateTime = data.meta.datetime;
+  time.textContent = data.meta.date;
+  meta.append(outlet, " · ", time);
+  const excerpt = document.createElement("p");
+  excerpt.className = "search-excerpt";
+  excerpt.append("… ", ...excerptNodes(data.excerpt), " …");
+  article.append(heading, meta, excerpt);
+  item.append(article);
+  return item;
+}
+
+async function showMore(current) {
+  const batch = pending.splice(0, PAGE_SIZE);
+  const data = await Promise.all(batch.map((result) => result.data()));
+  if (current !== generation) return;
+  list.append(...data.map(resultItem));
+  more.hidden = pending.length === 0;
+}
+
+function summary(count, state) {
+  const about = state.q ? ` pour ${quoted(state.q)}` : "";
+  if (count === 0) return `Aucun article trouvé${about}.`;
+  return `${count} article${count > 1 ? "s" : ""} trouvé${count > 1 ? "s" : ""}${about}.`;
+}
+
+async function run() {
+  const current = ++generation;
+  const state = readForm();
+  keepInUrl(state);
+  const filters = {};
+  if (state.theme) filters.theme = state.theme;
+  if (state.media) filters.media = state.media;
+  if (!state.q && !state.theme && !state.media) {
+    list.replaceChildren();
+    more.hidden = true;
+    say("");
+    return;
+  }
+  const options = { filters };
+  if (state.tri === "recent" || (!state.q && state.tri !== "ancien")) {
+    options.sort = { date: "desc" };
+  } else if (state.tri === "ancien") {
+    options.sort = { date: "asc" };
+  }
+  say("Recherche en cours…");
+  let search;
+  try {
+    search = await (await load()).search(state.q || null, options);
+  } catch (error) {
+    say("La recherche n’a pas pu être chargée : ouvrez la revue depuis son adresse web.");
+    throw error;
+  }
+  if (current !== generation || search === null) return;
+  pending = [...search.results];
+  list.replaceChildren();
+  await showMore(current);
+  if (current === generation) say(summary(search.results.length, state));
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(timer);
+  run();
+});
+form.elements.q.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(run, 250);
+});
+for (const name of ["theme", "media", "tri"]) {
+  form.elements[name].addEventListener("change", () => run());
+}
+more.addEventListener("click", () => showMore(generation));
+
+fillForm(new URLSearchParams(location.search));
+run();
