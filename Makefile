@@ -12,6 +12,7 @@ site: $(VENV)/.runtime
 
 test: $(VENV)/.test
 	bash scripts/system-deps.sh
+	$(MAKE) --no-print-directory node_modules/.installed
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -31,6 +32,11 @@ $(VENV)/.test: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.runtime
+
+# axe-core and Lighthouse for the browser checks, exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf _site $(VENV)

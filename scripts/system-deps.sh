@@ -6,6 +6,8 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # Debian's Chromium, driven by Playwright in the live-preview browser tests.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# npm installs axe-core and Lighthouse (package-lock.json) for the accessibility checks.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing system packages: ${missing[*]}"
     SUDO=""
