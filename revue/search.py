@@ -173,7 +173,9 @@ def _executable() -> Path:
     try:
         return Path(get_executable())
     except FileNotFoundError as error:
-        raise _error(f"Pagefind's binary is missing ({error}): reinstall pagefind[extended]")
+        raise _error(
+            f"Pagefind's binary is missing ({error}): reinstall pagefind[extended]"
+        ) from None
 
 
 def _error(message: str) -> BuildError:

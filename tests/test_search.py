@@ -10,8 +10,8 @@ import pytest
 
 from revue.config import load_config
 from revue.content import load_articles
-from revue.model import build_site
 from revue.markdown import make_markdown
+from revue.model import build_site
 from revue.search import plain_text, search_files, search_record
 
 
@@ -83,7 +83,8 @@ def test_records_carry_filters_meta_and_sort_key(project) -> None:
 
 
 def test_plain_text_drops_markup() -> None:
-    text = plain_text("# Titre\n\nUn **mot** et [un lien](https://x.org).\n\n> Cité.\n", make_markdown())
+    markdown = "# Titre\n\nUn **mot** et [un lien](https://x.org).\n\n> Cité.\n"
+    text = plain_text(markdown, make_markdown())
     assert text == "Titre\nUn mot et un lien.\nCité."
 
 

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from browser import REPO, chromium, new_project
 from conftest import Project
 from crawl import serve
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ARTICLES = {
     "2024-03-01-equipement": dict(
@@ -163,9 +163,7 @@ def test_filter_by_outlet(browser, site: str) -> None:
     assert page.locator("#media").input_value() == "Libération"
 
 
-def test_results_show_outlet_and_french_date_and_link_under_the_subpath(
-    browser, site: str
-) -> None:
+def test_results_show_outlet_and_french_date_and_link_under_the_subpath(browser, site: str) -> None:
     page = open_search(browser, site + "recherche/?q=pixar")
     wait_for_status(page, "1 article trouvé")
     result = page.locator("#resultats article").first
