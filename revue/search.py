@@ -1,8 +1,8 @@
 """The search index: the site's articles → Pagefind's static bundle, as `{path: bytes}`.
 
-One record per article page, holding only what the site publishes about it: title,
-outlet, authors, cited sources, summary and excerpt, and the whole text only when the
-article's `full_text` is on. Records carry the filters `theme` (theme slugs) and
+One record per article page, holding only what the site publishes about it: summary and
+excerpt (the whole text only when the article's `full_text` is on), then outlet, authors
+and cited sources; the title is in the record's metadata, which Pagefind searches too. Records carry the filters `theme` (theme slugs) and
 `media` (outlet name), the sort key `date` and the metadata a result shows (title,
 outlet, French date, ISO date). The browser side is `static/search.js`, which loads
 `pagefind/pagefind.js` from the site itself: no server, no third-party script.
@@ -62,16 +62,11 @@ def search_files(site: Site, config: Config) -> dict[str, bytes]:
 def search_record(entry: Entry, md: MarkdownIt | None = None) -> dict[str, object]:
     """The Pagefind record of one article: url, content, meta, filters and sort key."""
     article = entry.article
-    parts = [
-        article.title,
-        article.source,
-        ", ".join(article.authors),
-        ", ".join(article.sources),
-        entry.summary,
-        entry.excerpt,
-    ]
+    parts = [entry.summary, entry.excerpt]
     if entry.full_text:
         parts.append(plain_text(article.body, md or make_markdown()))
+    # Who published and who is cited come last, so that excerpts show the text first.
+    parts += [article.source, ", ".join(article.authors), ", ".join(article.sources)]
     content = "\n".join(typographize(part) for part in parts if part)
     return {
         "url": entry.url,
