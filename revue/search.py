@@ -2,10 +2,11 @@
 
 One record per article page, holding only what the site publishes about it: summary and
 excerpt (the whole text only when the article's `full_text` is on), then outlet, authors
-and cited sources; the title is in the record's metadata, which Pagefind searches too. Records carry the filters `theme` (theme slugs) and
-`media` (outlet name), the sort key `date` and the metadata a result shows (title,
-outlet, French date, ISO date). The browser side is `static/search.js`, which loads
-`pagefind/pagefind.js` from the site itself: no server, no third-party script.
+and cited sources; the title is in the record's metadata, which Pagefind searches too.
+Records carry the filters `theme` (theme slugs) and `media` (outlet name), the sort key
+`date` and the metadata a result shows (title, outlet, French date, ISO date). The
+browser side is `static/search.js`, which loads `pagefind/pagefind.js` from the site
+itself: no server, no third-party script.
 
 Pagefind's binary (from the `pagefind[extended]` package) runs as a service speaking
 base64 JSON messages separated by commas on stdin/stdout. The service handles messages

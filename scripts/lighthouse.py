@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+BUILD = [sys.executable, "build.py", "build"]
 sys.path.insert(0, str(REPO / "tests"))
 
 from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -44,8 +45,7 @@ def main() -> int:
         output = Path(folder) / "_site"
         with serve(output, "/revue/") as base_url:
             subprocess.run(
-                [sys.executable, "build.py", "build", "--base-url", base_url]
-                + ["--output", str(output)],
+                [*BUILD, "--base-url", base_url, "--output", str(output)],
                 cwd=REPO,
                 check=True,
                 stdout=subprocess.DEVNULL,

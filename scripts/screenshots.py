@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+BUILD = [sys.executable, "build.py", "build"]
 sys.path.insert(0, str(REPO / "tests"))
 
 from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -51,8 +52,7 @@ def main() -> int:
         site = Path(folder) / "_site"
         with serve(site, "/revue/") as base_url:
             subprocess.run(
-                [sys.executable, "build.py", "build", "--base-url", base_url]
-                + ["--output", str(site)],
+                [*BUILD, "--base-url", base_url, "--output", str(site)],
                 cwd=REPO,
                 check=True,
                 stdout=subprocess.DEVNULL,
