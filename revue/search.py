@@ -23,7 +23,10 @@ Pagefind folds accents (« equipement » finds « équipement ») and stems Fren
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
+import struct
 import subprocess
 import threading
 from collections.abc import Iterator, Mapping
@@ -51,7 +54,7 @@ def search_files(site: Site, config: Config) -> dict[str, bytes]:
     Raises BuildError when the Pagefind binary is missing or fails.
     """
     records = [search_record(entry) for entry in site.entries]
-    files = run_pagefind(records, config.language)
+    files = sorted_filters(run_pagefind(records, config.language))
     wasm = f"wasm.{config.language}.pagefind"
     return {
         f"{OUTPUT_DIR}/{name}": data
@@ -176,3 +179,109 @@ def _executable() -> Path:
 
 def _error(message: str) -> BuildError:
     return BuildError([SourceError("search index", 0, message)])
+
+
+# --------------------------------------------------------------------------- stable filters
+
+
+def sorted_filters(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind 1.5 writes its filters, and the values of each, in a hash map's random
+    order: the filter files, the metadata file that names them and the entry file that
+    names that one change from one build to the next. Sort both by name and name the
+    files after their new contents. A Pagefind that sorts them itself gets the same
+    order back; files this module cannot read back byte for byte are left as they are."""
+    files = dict(files)
+    entry = files["pagefind-entry.json"].decode("utf-8")
+    for language, info in json.loads(entry)["languages"].items():
+        meta_name = f"pagefind.{info['hash']}.pf_meta"
+        meta = _unpack(files[meta_name])
+        if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+            continue
+        tables = [(name, key, _unpack(files[f"filter/{key}.pf_filter"])) for name, key in meta[3]]
+        if any(table is None for _, _, table in tables):
+            continue
+        meta[3] = []
+        for name, key, table in sorted(tables, key=lambda t: t[0]):
+            del files[f"filter/{key}.pf_filter"]
+            table[1].sort(key=lambda value: value[0])
+            data = _pack(table)
+            new_key = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
+            files[f"filter/{new_key}.pf_filter"] = data
+            meta[3].append([name, new_key])
+        del files[meta_name]
+        data = _pack(meta)
+        new_hash = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
+        files[f"pagefind.{new_hash}.pf_meta"] = data
+        entry = entry.replace(f'"{info["hash"]}"', f'"{new_hash}"')
+    files["pagefind-entry.json"] = entry.encode("utf-8")
+    return files
+
+
+_MAGIC = b"pagefind_dcd"
+
+
+def _unpack(data: bytes) -> object:
+    """A Pagefind data file (gzip of a marker and CBOR) → Python lists, str and int; None
+    when it holds anything else or would not be written back to the same bytes."""
+    raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    if not raw.startswith(_MAGIC):
+        return None
+    try:
+        value, end = _cbor_read(raw, len(_MAGIC))
+    except (ValueError, IndexError, struct.error):
+        return None
+    if end != len(raw) or _cbor_write(value) != raw[len(_MAGIC) :]:
+        return None
+    return value
+
+
+def _pack(value: object) -> bytes:
+    return gzip.compress(_MAGIC + _cbor_write(value), mtime=0)
+
+
+def _cbor_read(data: bytes, at: int) -> tuple[object, int]:
+    """The CBOR item at `at` (unsigned and negative integers, text, arrays), and where the
+    next one starts. Raises ValueError on anything else."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        size = info
+    elif info <= 27:
+        width = 1 << (info - 24)
+        size = int.from_bytes(data[at : at + width], "big")
+        at += width
+    else:
+        raise ValueError(f"unsupported CBOR length {info}")
+    if major == 0:
+        return size, at
+    if major == 1:
+        return -1 - size, at
+    if major == 3:
+        return data[at : at + size].decode("utf-8"), at + size
+    if major == 4:
+        items = []
+        for _ in range(size):
+            item, at = _cbor_read(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"unsupported CBOR type {major}")
+
+
+def _cbor_write(value: object) -> bytes:
+    """Shortest-form CBOR for what `_cbor_read` reads."""
+    if isinstance(value, bool) or not isinstance(value, int | str | list):
+        raise ValueError(f"cannot write {type(value).__name__} as CBOR")
+    if isinstance(value, int):
+        major, size, body = (0, value, b"") if value >= 0 else (1, -1 - value, b"")
+    elif isinstance(value, str):
+        body = value.encode("utf-8")
+        major, size = 3, len(body)
+    else:
+        major, size = 4, len(value)
+        body = b"".join(_cbor_write(item) for item in value)
+    if size < 24:
+        head = bytes([major << 5 | size])
+    else:
+        width = next(w for w in (1, 2, 4, 8) if size < 1 << (8 * w))
+        head = bytes([major << 5 | (24 + width.bit_length() - 1)]) + size.to_bytes(width, "big")
+    return head + body

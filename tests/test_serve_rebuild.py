@@ -12,6 +12,12 @@ from revue.serve.incremental import compare, full_build, rebuild
 from revue.serve.outputs import update_output
 
 
+def site_pages(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """Paths outside the search index, whose files are named after their contents and so
+    come and go with any change of content (revue/search.py)."""
+    return tuple(path for path in paths if not path.startswith("pagefind/"))
+
+
 def test_editing_an_article_body_rewrites_its_page_and_the_lists_showing_it(
     tmp_path: Path,
 ) -> None:
@@ -35,7 +41,7 @@ def test_editing_an_article_body_rewrites_its_page_and_the_lists_showing_it(
     }
     assert not others & set(changes.written)
     assert "themes/inquietudes-des-metiers/index.html" not in changes.written
-    assert changes.removed == ()
+    assert site_pages(changes.removed) == ()
     assert set(changes.pages) == {p for p in changes.written if p.endswith(".html")}
     assert b"Le nouveau texte" in second.built.files["articles/alpha/index.html"]
 
@@ -48,7 +54,7 @@ def test_renaming_an_article_removes_its_old_page(tmp_path: Path) -> None:
     old.rename(new)
     second = rebuild(root, None, first.cache, [old, new])
     changes = compare(first.built.files, second.built.files)
-    assert changes.removed == ("articles/alpha/index.html",)
+    assert site_pages(changes.removed) == ("articles/alpha/index.html",)
     assert "articles/delta/index.html" in changes.written
     assert {"index.html", "medias/index.html", "sitemap.xml"} <= set(changes.written)
     assert "articles/beta/index.html" not in changes.written
@@ -70,7 +76,7 @@ def test_adding_and_deleting_articles_update_the_lists(tmp_path: Path) -> None:
     gamma.unlink()
     third = rebuild(root, None, second.cache, [added, gamma])
     changes = compare(second.built.files, third.built.files)
-    assert set(changes.removed) == {
+    assert set(site_pages(changes.removed)) == {
         "articles/epsilon/index.html",
         "articles/gamma/index.html",
         "archives/2024/04/index.html",
