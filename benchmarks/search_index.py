@@ -1,0 +1,85 @@
+"""What the search index costs: time, CPU and size of `revue.search.search_files` on a
+generated corpus (benchmarks/corpus.py), next to the time of the whole build.
+
+    .venv/bin/python benchmarks/search_index.py --articles 1000 10000 --runs 3
+
+For each size, prints the median over the runs of: making the records (Python), Pagefind
+(wall time, and the CPU time of its process), the filter sorting, the index's files and
+bytes, and the rest of the build (`build_files` without the index) for scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from corpus import write_corpus  # noqa: E402
+
+from revue.config import load_config  # noqa: E402
+from revue.content import load_articles  # noqa: E402
+from revue.model import build_site  # noqa: E402
+from revue.pipeline import build_files  # noqa: E402
+from revue.search import run_pagefind, search_record, sorted_filters  # noqa: E402
+
+
+def measure(root: Path) -> dict[str, float]:
+    config = load_config(root)
+    articles, errors = load_articles(config)
+    assert not errors, errors[:3]
+    site = build_site(articles, config)
+    start = time.perf_counter()
+    records = [search_record(entry) for entry in site.entries]
+    made = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    files = run_pagefind(records, config.language)
+    indexed = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    files = sorted_filters(files)
+    done = time.perf_counter()
+    build_start = time.perf_counter()
+    built, _ = build_files(config, articles)
+    build = time.perf_counter() - build_start
+    kept = {name: data for name, data in built.items() if name.startswith("pagefind/")}
+    return {
+        "records s": made - start,
+        "pagefind wall s": indexed - made,
+        "pagefind cpu s": (after.ru_utime + after.ru_stime)
+        - (children.ru_utime + children.ru_stime),
+        "sort filters s": done - indexed,
+        "index total s": done - start,
+        "build_files s": build,
+        "index files": len(kept),
+        "index MB": sum(len(data) for data in kept.values()) / 1e6,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    for count in args.articles:
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            shutil.copy(REPO / "site.toml", root / "site.toml")
+            shutil.copytree(REPO / "templates", root / "templates")
+            shutil.copytree(REPO / "static", root / "static")
+            write_corpus(root, count)
+            runs = [measure(root) for _ in range(args.runs)]
+        medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        shown = ", ".join(f"{key} {value:.2f}" for key, value in medians.items())
+        print(f"{count} articles: {shown}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
