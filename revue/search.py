@@ -35,8 +35,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .config import Config
+from .dates import ArticleDate
 from .errors import BuildError, SourceError
-from .markdown import make_markdown, typographize
+from .markdown import make_markdown
 from .model import Entry, Site
 
 OUTPUT_DIR = "pagefind"
@@ -53,7 +54,10 @@ def search_files(site: Site, config: Config) -> dict[str, bytes]:
 
     Raises BuildError when the Pagefind binary is missing or fails.
     """
-    records = [search_record(entry) for entry in site.entries]
+    md = make_markdown()
+    days = {_day(entry.article.date): entry.article.date for entry in site.entries}
+    french = {day: date.french() for day, date in days.items()}  # Babel is slow: once a day
+    records = [search_record(entry, md, french[_day(entry.article.date)]) for entry in site.entries]
     files = sorted_filters(run_pagefind(records, config.language))
     wasm = f"wasm.{config.language}.pagefind"
     return {
@@ -63,23 +67,25 @@ def search_files(site: Site, config: Config) -> dict[str, bytes]:
     }
 
 
-def search_record(entry: Entry, md: MarkdownIt | None = None) -> dict[str, object]:
-    """The Pagefind record of one article: url, content, meta, filters and sort key."""
+def search_record(entry: Entry, md: MarkdownIt, french_date: str) -> dict[str, object]:
+    """The Pagefind record of one article: url, content, meta, filters and sort key.
+
+    Text is kept as written: French typography costs more here, for ten thousand
+    records, than in the browser for the ten results shown (static/search.js)."""
     article = entry.article
     parts = [entry.summary, entry.excerpt]
     if entry.full_text:
-        parts.append(plain_text(article.body, md or make_markdown()))
+        parts.append(plain_text(article.body, md))
     # Who published and who is cited come last, so that excerpts show the text first.
     parts += [article.source, ", ".join(article.authors), ", ".join(article.sources)]
-    content = "\n".join(typographize(part) for part in parts if part)
     return {
         "url": entry.url,
-        "content": content,
+        "content": "\n".join(part for part in parts if part),
         "language": "fr",
         "meta": {
-            "title": typographize(article.title),
-            "media": typographize(article.source),
-            "date": article.date.french(),
+            "title": article.title,
+            "media": article.source,
+            "date": french_date,
             "datetime": article.date.iso,
         },
         "filters": {
@@ -88,6 +94,10 @@ def search_record(entry: Entry, md: MarkdownIt | None = None) -> dict[str, objec
         },
         "sort": {"date": article.date.timestamp},
     }
+
+
+def _day(date: ArticleDate) -> tuple[int, int, int | None]:
+    return date.year, date.month, date.day
 
 
 def plain_text(markdown: str, md: MarkdownIt) -> str:

@@ -16,6 +16,18 @@ let pending = [];
 let generation = 0;
 let timer = 0;
 
+// French typography for the text the index keeps as written (revue/markdown.py does the
+// same for the pages): apostrophe, ellipsis, no-break spaces before ; ! ? : and in « ».
+function typo(text) {
+  return text
+    .replace(/(\p{L})'(?=\p{L})/gu, "$1\u2019")
+    .replace(/(?<!\.)\.\.\.(?!\.)/g, "\u2026")
+    .replace(/«[ \u00a0]*/g, `«${NNBSP}`)
+    .replace(/[ \u00a0]*»/g, `${NNBSP}»`)
+    .replace(/(?<=\S)[ \u00a0]*([;!?]+)(?=\s|$)/g, `${NNBSP}$1`)
+    .replace(/(?<=\S)[ \u00a0]+:(?=\s|$)/g, "\u00a0:");
+}
+
 function say(text) {
   status.textContent = text;
 }
@@ -67,10 +79,10 @@ function excerptNodes(excerpt) {
     const marked = part.match(/^<mark>(.*)<\/mark>$/s);
     if (marked) {
       const mark = document.createElement("mark");
-      mark.textContent = marked[1];
+      mark.textContent = typo(marked[1]);
       nodes.push(mark);
     } else {
-      nodes.push(document.createTextNode(part));
+      nodes.push(document.createTextNode(typo(part)));
     }
   });
   return nodes;
@@ -84,13 +96,13 @@ function resultItem(data) {
   heading.className = "entry-title";
   const link = document.createElement("a");
   link.href = data.url;
-  link.textContent = data.meta.title;
+  link.textContent = typo(data.meta.title);
   heading.append(link);
   const meta = document.createElement("p");
   meta.className = "entry-meta";
   const outlet = document.createElement("span");
   outlet.className = "outlet";
-  outlet.textContent = data.meta.media;
+  outlet.textContent = typo(data.meta.media);
   const time = document.createElement("time");
   time.dateTime = data.meta.datetime;
   time.textContent = data.meta.date;

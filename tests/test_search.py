@@ -51,7 +51,10 @@ def site_of(project):
 
 
 def records_by_url(site) -> dict[str, dict]:
-    return {entry.url: search_record(entry) for entry in site.entries}
+    md = make_markdown()
+    return {
+        entry.url: search_record(entry, md, entry.article.date.french()) for entry in site.entries
+    }
 
 
 def test_records_hold_what_the_site_publishes_and_nothing_else(project) -> None:

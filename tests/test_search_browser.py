@@ -150,7 +150,7 @@ def test_filter_by_theme_and_sort_by_date(browser, site: str) -> None:
     assert page.url.endswith("/revue/recherche/?theme=concurrents")
     page.select_option("#tri", "ancien")
     page.wait_for_function(
-        "() => document.querySelector('#resultats h2').textContent.startsWith('Un équipement')"
+        "() => document.querySelector('#resultats h2')?.textContent.startsWith('Un équipement')"
     )
     page.fill("#q", "doublage")
     wait_for_status(page, "Aucun article trouvé pour «\u202fdoublage\u202f».")
