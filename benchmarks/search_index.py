@@ -29,7 +29,7 @@ from revue.config import load_config  # noqa: E402
 from revue.content import load_articles  # noqa: E402
 from revue.model import build_site  # noqa: E402
 from revue.pipeline import build_files  # noqa: E402
-from revue.search import run_pagefind, search_record, sorted_filters  # noqa: E402
+from revue.search import run_pagefind, search_records, sorted_filters  # noqa: E402
 
 
 def measure(root: Path) -> dict[str, float]:
@@ -38,7 +38,7 @@ def measure(root: Path) -> dict[str, float]:
     assert not errors, errors[:3]
     site = build_site(articles, config)
     start = time.perf_counter()
-    records = [search_record(entry) for entry in site.entries]
+    records = search_records(site)
     made = time.perf_counter()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     files = run_pagefind(records, config.language)

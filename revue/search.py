@@ -54,17 +54,21 @@ def search_files(site: Site, config: Config) -> dict[str, bytes]:
 
     Raises BuildError when the Pagefind binary is missing or fails.
     """
-    md = make_markdown()
-    days = {_day(entry.article.date): entry.article.date for entry in site.entries}
-    french = {day: date.french() for day, date in days.items()}  # Babel is slow: once a day
-    records = [search_record(entry, md, french[_day(entry.article.date)]) for entry in site.entries]
-    files = sorted_filters(run_pagefind(records, config.language))
+    files = sorted_filters(run_pagefind(search_records(site), config.language))
     wasm = f"wasm.{config.language}.pagefind"
     return {
         f"{OUTPUT_DIR}/{name}": data
         for name, data in sorted(files.items())
         if name in _KEPT_FILES or name == wasm or name.startswith(_KEPT_PREFIXES)
     }
+
+
+def search_records(site: Site) -> list[dict[str, object]]:
+    """The records of every article, newest first."""
+    md = make_markdown()
+    days = {_day(entry.article.date): entry.article.date for entry in site.entries}
+    french = {day: date.french() for day, date in days.items()}  # Babel is slow: once a day
+    return [search_record(entry, md, french[_day(entry.article.date)]) for entry in site.entries]
 
 
 def search_record(entry: Entry, md: MarkdownIt, french_date: str) -> dict[str, object]:
