@@ -283,19 +283,33 @@ def _cbor_read(data: bytes, at: int) -> tuple[object, int]:
 
 def _cbor_write(value: object) -> bytes:
     """Shortest-form CBOR for what `_cbor_read` reads."""
-    if isinstance(value, bool) or not isinstance(value, int | str | list):
-        raise ValueError(f"cannot write {type(value).__name__} as CBOR")
-    if isinstance(value, int):
-        major, size, body = (0, value, b"") if value >= 0 else (1, -1 - value, b"")
-    elif isinstance(value, str):
+    out = bytearray()
+    _cbor_emit(value, out)
+    return bytes(out)
+
+
+def _cbor_emit(value: object, out: bytearray) -> None:
+    kind = type(value)
+    if kind is int:
+        major, size = (0, value) if value >= 0 else (1, -1 - value)
+    elif kind is str:
         body = value.encode("utf-8")
         major, size = 3, len(body)
-    else:
+    elif kind is list:
         major, size = 4, len(value)
-        body = b"".join(_cbor_write(item) for item in value)
-    if size < 24:
-        head = bytes([major << 5 | size])
     else:
-        width = next(w for w in (1, 2, 4, 8) if size < 1 << (8 * w))
-        head = bytes([major << 5 | (24 + width.bit_length() - 1)]) + size.to_bytes(width, "big")
-    return head + body
+        raise ValueError(f"cannot write {kind.__name__} as CBOR")
+    if size < 24:
+        out.append(major << 5 | size)
+    else:
+        width = 1 if size < 0x100 else 2 if size < 0x10000 else 4 if size < 1 << 32 else 8
+        out.append(major << 5 | (24 + width.bit_length() - 1))
+        out += size.to_bytes(width, "big")
+    if kind is str:
+        out += body
+    elif kind is list:
+        for item in value:
+            if type(item) is int and 0 <= item < 24:
+                out.append(item)
+            else:
+                _cbor_emit(item, out)
