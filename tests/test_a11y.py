@@ -282,3 +282,15 @@ def test_home_page_weighs_under_100_kb_without_scripts(site) -> None:
     assert weight < 100_000, f"home page and stylesheet weigh {weight} bytes"
     assert "<script src" not in home.read_text(encoding="utf-8")
     assert '<link rel="preload"' not in home.read_text(encoding="utf-8")
+
+
+def test_home_page_shows_the_ten_newest_articles_of_each_theme(project, run_cli) -> None:
+    for day in range(1, 13):
+        project.article(
+            f"2024-03-{day:02d}-a{day}", "themes: [competitors]\n", date=f"2024-03-{day:02d}"
+        )
+    assert run_cli(project, "build")[0] == 0
+    home = (project.root / "_site" / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<h3 class="entry-title"><a href="articles/a(\d+)/"', home)
+    assert shown == [str(day) for day in range(12, 2, -1)]
+    assert 'href="themes/concurrents/"' in home
