@@ -1,0 +1,31 @@
+"""French stop words and content stems: the words an analysis compares, and those it skips."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..text import stems
+
+_STOP_WORDS = """
+a à afin ai aie aient ainsi alors après as au aucun aucune auprès aussi autre autres aux avaient
+avait avant avec avez avoir avons ayant c ça car ce ceci cela celle celles celui ces cet cette
+chaque chez ci comme comment d dans de depuis des dès deux devra doit donc dont du elle elles
+en encore entre est et étaient était été être eu eux fait faire fois font hors il ils j je jusqu
+l la le les leur leurs lors lorsque lui m ma mais me même mes moi moins mon n ne ni nos notre nous
+on ont ou où par parce pas peu peut plus pour pourquoi puis qu quand que quel quelle quelles
+quels qui quoi s sa sans se selon ses si sien soi soit son sont sous suis sur t ta te tel telle
+tels telles tes toi ton tous tout toute toutes très tu un une unes uns va vers via voici voilà
+vos votre vous y été également déjà ainsi cet the of and to in
+"""
+
+
+@lru_cache(maxsize=1)
+def stop_stems() -> frozenset[str]:
+    """The stems of the French function words (articles, pronouns, auxiliaries…)."""
+    return frozenset(stems(_STOP_WORDS))
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of `text` without function words or one-letter words, in text order."""
+    stop = stop_stems()
+    return [s for s in stems(text) if len(s) > 1 and s not in stop]
