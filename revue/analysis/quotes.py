@@ -50,6 +50,7 @@ class Quote:
     handle: str = ""
     lang: str = ""
     tweet: bool = False
+    featured: bool = False  # chosen by the editor in the frontmatter
 
 
 def find_quotes(body: str, lang: str = "fr") -> tuple[Quote, ...]:

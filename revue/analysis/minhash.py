@@ -1,0 +1,64 @@
+"""MinHash signatures and LSH banding: candidate pairs of similar sets in near-linear time.
+
+A signature is SIGNATURE_SIZE minima of affine permutations of a stable 64-bit hash of each
+token (blake2b, never Python's salted hash()). Two sets agree on one minimum with
+probability equal to their Jaccard similarity; cutting the signature into bands of
+BAND_ROWS rows, pairs sharing a whole band become candidates (≈ 77 % of pairs at Jaccard
+0.15, 99 % at 0.3, 15 % at 0.05). Within a bucket, each member is paired only with the
+next `window` members in the caller's order, so a bucket of near-identical items costs
+linear work, not quadratic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+SIGNATURE_SIZE = 128
+BAND_ROWS = 2
+_MASK = (1 << 64) - 1
+_PRIME = (1 << 61) - 1
+
+
+def _permutations(count: int) -> tuple[tuple[int, int], ...]:
+    """`count` fixed (odd multiplier, offset) pairs, derived from their index."""
+    pairs = []
+    for index in range(count):
+        digest = hashlib.blake2b(f"revue-minhash-{index}".encode(), digest_size=16).digest()
+        pairs.append((int.from_bytes(digest[:8], "big") | 1, int.from_bytes(digest[8:], "big")))
+    return tuple(pairs)
+
+
+_PERMUTATIONS = _permutations(SIGNATURE_SIZE)
+
+
+def token_hash(token: str) -> int:
+    """A stable 64-bit hash of a token."""
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+
+
+def signature(tokens: Iterable[str]) -> tuple[int, ...]:
+    """The MinHash signature of a set of tokens; () for an empty set."""
+    hashes = [token_hash(t) for t in sorted(set(tokens))]
+    if not hashes:
+        return ()
+    return tuple(min(((a * h + b) & _MASK) % _PRIME for h in hashes) for a, b in _PERMUTATIONS)
+
+
+def candidate_pairs(
+    signatures: Sequence[tuple[int, ...]], window: int = 8
+) -> list[tuple[int, int]]:
+    """Index pairs (i < j) whose signatures share at least one band, sorted. Items should be
+    given in a meaningful order (e.g. by date): a bucket pairs each member with the next
+    `window` ones only."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(0, SIGNATURE_SIZE, BAND_ROWS):
+        buckets: dict[tuple[int, ...], list[int]] = {}
+        for index, sig in enumerate(signatures):
+            if sig:
+                buckets.setdefault(sig[band : band + BAND_ROWS], []).append(index)
+        for members in buckets.values():
+            for position, first in enumerate(members):
+                for second in members[position + 1 : position + 1 + window]:
+                    pairs.add((first, second))
+    return sorted(pairs)
