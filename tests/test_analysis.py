@@ -53,22 +53,24 @@ def test_sentences_respect_abbreviations_and_quotes():
     ]
 
 
-def test_summary_is_the_first_whole_sentences_of_the_lede(project):
+def test_summary_prefers_central_sentences_and_the_lede(project):
     project.article(
         "a",
         body="""\
         ## Un intertitre
 
-        Première phrase du chapeau. Deuxième phrase, plus longue, qui explique les faits. Troisième.
-        Quatrième phrase qui ne doit pas venir.
+        OpenAI présente Sora aux studios de Hollywood cette semaine à Los Angeles.
+        La météo était clémente sur la ville ce jour-là, disent les passants interrogés.
 
-        Un autre paragraphe.
+        Les studios de Hollywood étudient Sora, l’outil vidéo présenté par OpenAI.
+
+        Un autre paragraphe parle de cuisine italienne et de recettes de pâtes fraîches.
     """,
     )
     article, _ = load_one(project)
     assert summary_of(article) == (
-        "Première phrase du chapeau. Deuxième phrase, plus longue, "
-        "qui explique les faits. Troisième."
+        "OpenAI présente Sora aux studios de Hollywood cette semaine à Los Angeles. "
+        "Les studios de Hollywood étudient Sora, l’outil vidéo présenté par OpenAI."
     )
 
 

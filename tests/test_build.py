@@ -25,7 +25,7 @@ def test_build_writes_the_pages_of_the_site(project, run_cli):
     )
     code, out, err = run_cli(project, "build")
     assert (code, err) == (0, "")
-    assert out == "Built 1 articles into _site/ (9 pages, 17 files).\n"
+    assert out == "Built 1 articles into _site/ (10 pages, 18 files).\n"
     site = project.root / "_site"
     home = (site / "index.html").read_text()
     article = (site / "articles/sora-a-hollywood/index.html").read_text()

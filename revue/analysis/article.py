@@ -23,6 +23,7 @@ from .summary import computed_summary, excerpt_of
 from .themes import ThemeScore, assign_themes, score_themes
 
 LEDE_STEMS = 60  # the title and the first content stems of the prose: what a story is about
+LEDE_MIN_STEMS = 20  # a short article's lede is its first half: a footer stays out of it
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
     prose = paragraphs(article.body)
     text = ". ".join([article.title, *prose])
     summary = article.summary or computed_summary(article.body)
-    lede = sorted(set(content_stems(" ".join([article.title, *prose]))[:LEDE_STEMS]))
+    words = content_stems(" ".join([article.title, *prose]))
+    lede = sorted(set(words[: min(LEDE_STEMS, max(LEDE_MIN_STEMS, len(words) // 2))]))
     overrides = getattr(article, "overrides", {}) or {}
     return ArticleAnalysis(
         slug=article.slug,

@@ -93,8 +93,9 @@ def people_index(
         for canonical in canonicals:
             articles.setdefault(canonical, []).append(analysis)
     quotes: dict[str, list[int]] = {}
+    known = set(table.values())
     for index, speaker in enumerate(speakers):
-        if speaker:
+        if speaker in known:
             quotes.setdefault(speaker, []).append(index)
     people = []
     for name in sorted(set(articles) | set(quotes), key=lambda n: (fold(n), n)):

@@ -19,6 +19,7 @@ SUMMARY_MAX_SENTENCES = 3
 SENTENCE_MIN_CHARS = 30
 CANDIDATE_SENTENCES = 80  # centrality is quadratic in sentences: only the first ones compete
 LEDE_BONUS = 0.6  # added to the first sentence's normalized centrality, halved per position
+MIN_RELATIVE_SCORE = 0.4  # a second or third sentence must score this share of the best
 EXCERPT_MIN_CHARS = 60
 EXCERPT_MAX_CHARS = 280
 _QUOTE = re.compile(r"«\s*([^«»]+?)\s*»")
@@ -41,14 +42,14 @@ def computed_summary(body: str) -> str:
         for i, bag in enumerate(bags)
     ]
     top = max(centrality) or 1.0
-    ranked = sorted(
-        range(len(candidates)),
-        key=lambda k: (-(centrality[k] / top + LEDE_BONUS / 2 ** candidates[k][0]), k),
-    )
+    scores = [c / top + LEDE_BONUS / 2 ** candidates[k][0] for k, c in enumerate(centrality)]
+    ranked = sorted(range(len(candidates)), key=lambda k: (-scores[k], k))
     chosen: list[int] = []
     length = 0
     for k in ranked:
         sentence = candidates[k][1]
+        if chosen and scores[k] < MIN_RELATIVE_SCORE * scores[ranked[0]]:
+            break
         if chosen and length + 1 + len(sentence) > SUMMARY_MAX_CHARS:
             continue
         if any(_similarity(bags[k], bags[c]) > 0.5 * max(len(bags[k]), 1) for c in chosen):
