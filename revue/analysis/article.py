@@ -56,12 +56,13 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
     words = content_stems(" ".join([article.title, *prose]))
     lede = sorted(set(words[: min(LEDE_STEMS, max(LEDE_MIN_STEMS, len(words) // 2))]))
     overrides = getattr(article, "overrides", {}) or {}
+    scores = score_themes(article, config)
     return ArticleAnalysis(
         slug=article.slug,
         source=article.source,
         days=day_range(article.date),
-        theme_ids=assign_themes(article, config),
-        theme_scores=tuple(score_themes(article, config)),
+        theme_ids=assign_themes(article, config, scores),
+        theme_scores=tuple(scores),
         summary=summary,
         summary_computed=not article.summary,
         excerpt=excerpt_of(article, summary),

@@ -19,6 +19,7 @@ from .people import Person, name_table, people_index
 from .quotegroups import QuoteGroup, group_quotes
 from .stories import group_stories
 
+RELATED_MAX = 12  # other articles of a story shown next to one: the closest in date
 THEME_QUOTES = 30  # quotations shown on a theme page: featured, most relayed, newest first
 
 
@@ -30,6 +31,7 @@ class Digest:
     analyses: Mapping[str, ArticleAnalysis]
     stories: tuple[tuple[str, ...], ...]
     story_of: Mapping[str, int]
+    story_rank: Mapping[str, int]  # an article's position in its story
     quotes: tuple[QuoteGroup, ...]
     quotes_of: Mapping[str, tuple[int, ...]]
     people: tuple[Person, ...]
@@ -48,6 +50,7 @@ def digest_of(analyses: Sequence[ArticleAnalysis], config: Config) -> Digest:
         analyses={a.slug: a for a in analyses},
         stories=stories,
         story_of={slug: n for n, story in enumerate(stories) for slug in story},
+        story_rank={slug: n for story in stories for n, slug in enumerate(story)},
         quotes=quotes,
         quotes_of={slug: tuple(ids) for slug, ids in sorted(quotes_of.items())},
         people=people_index(
@@ -128,11 +131,16 @@ def quote_views(
 
 
 def related(digest: Digest, slug: str, by_slug: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The other entries of an article's story, oldest first (« Également traité par »)."""
+    """The other entries of an article's story, oldest first (« Également traité par »):
+    the RELATED_MAX closest in date, so a long-running story stays linear to show."""
     story = digest.story_of.get(slug)
     if story is None:
         return ()
-    return tuple(by_slug[s] for s in digest.stories[story] if s != slug and s in by_slug)
+    members = digest.stories[story]
+    position = digest.story_rank[slug]
+    start = max(0, min(position - RELATED_MAX // 2, len(members) - RELATED_MAX - 1))
+    near = members[start : start + RELATED_MAX + 1]
+    return tuple(by_slug[s] for s in near if s != slug and s in by_slug)
 
 
 def story_items(

@@ -12,7 +12,7 @@ linear work, not quadratic.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 SIGNATURE_SIZE = 128
 BAND_ROWS = 2
@@ -47,18 +47,17 @@ def signature(tokens: Iterable[str]) -> tuple[int, ...]:
 
 def candidate_pairs(
     signatures: Sequence[tuple[int, ...]], window: int = 8
-) -> list[tuple[int, int]]:
-    """Index pairs (i < j) whose signatures share at least one band, sorted. Items should be
-    given in a meaningful order (e.g. by date): a bucket pairs each member with the next
-    `window` ones only."""
-    pairs: set[tuple[int, int]] = set()
+) -> Iterator[tuple[int, int]]:
+    """Index pairs (i < j) whose signatures share a band, band after band (a pair may come
+    again from another band). Items should be given in a meaningful order (e.g. by date):
+    a bucket pairs each member with the next `window` ones only."""
     for band in range(0, SIGNATURE_SIZE, BAND_ROWS):
         buckets: dict[tuple[int, ...], list[int]] = {}
         for index, sig in enumerate(signatures):
             if sig:
                 buckets.setdefault(sig[band : band + BAND_ROWS], []).append(index)
         for members in buckets.values():
-            for position, first in enumerate(members):
-                for second in members[position + 1 : position + 1 + window]:
-                    pairs.add((first, second))
-    return sorted(pairs)
+            if len(members) > 1:
+                for position, first in enumerate(members):
+                    for second in members[position + 1 : position + 1 + window]:
+                        yield first, second

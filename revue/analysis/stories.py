@@ -8,7 +8,7 @@ the exact Jaccard similarity of the two ledes; groups are the connected componen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .article import ArticleAnalysis
 from .minhash import candidate_pairs
@@ -57,9 +57,20 @@ def jaccard(first: Sequence[str], second: Sequence[str]) -> tuple[float, int]:
 
 def same_story(first: ArticleAnalysis, second: ArticleAnalysis) -> bool:
     """Do two analysed articles tell the same story, by their ledes and dates alone?"""
+    return _close_in_time(first, second) and _similar(frozenset(first.lede), second.lede)
+
+
+def _close_in_time(first: ArticleAnalysis, second: ArticleAnalysis) -> bool:
     gap = max(0, second.days[0] - first.days[1], first.days[0] - second.days[1])
-    similarity, shared = jaccard(first.lede, second.lede)
-    return gap <= STORY_MAX_DAYS and similarity >= STORY_MIN_JACCARD and shared >= STORY_MIN_SHARED
+    return gap <= STORY_MAX_DAYS
+
+
+def _similar(first: frozenset[str], second: Iterable[str]) -> bool:
+    other = frozenset(second)
+    shared = len(first & other)
+    if shared < STORY_MIN_SHARED:
+        return False
+    return shared / (len(first) + len(other) - shared) >= STORY_MIN_JACCARD
 
 
 def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...], ...]:
@@ -75,14 +86,16 @@ def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...],
         for s in a.not_same_story
         if s in index
     }
+    ledes = [frozenset(a.lede) for a in items]
     links = UnionFind(len(items))
+    rejected: set[tuple[int, int]] = set(forbidden)
     for i, j in candidate_pairs([a.signature for a in items]):
-        if (
-            (i, j) not in forbidden
-            and links.find(i) != links.find(j)
-            and same_story(items[i], items[j])
-        ):
+        if links.find(i) == links.find(j) or (i, j) in rejected:
+            continue
+        if _close_in_time(items[i], items[j]) and _similar(ledes[i], ledes[j]):
             links.union(i, j)
+        else:
+            rejected.add((i, j))
     for i, item in enumerate(items):
         for slug in item.same_story:
             if slug in index:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..config import Config, Theme
 from ..content import Article
-from ..text import stems
+from .lexicon import fast_stems as stems
 
 TITLE_WEIGHT = 2
 
@@ -45,14 +45,15 @@ def score_themes(article: Article, config: Config) -> list[ThemeScore]:
     return sorted(scores, key=lambda s: -s.score)
 
 
-def assign_themes(article: Article, config: Config) -> tuple[str, ...]:
+def assign_themes(
+    article: Article, config: Config, scores: list[ThemeScore] | None = None
+) -> tuple[str, ...]:
     """The article's theme ids: its frontmatter's, else every theme scoring enough, in
-    config order."""
+    config order. `scores` saves scoring again when the caller has them."""
     if article.themes:
         return article.themes
-    chosen = {
-        s.theme.id for s in score_themes(article, config) if s.score >= config.theme_min_score
-    }
+    scores = score_themes(article, config) if scores is None else scores
+    chosen = {s.theme.id for s in scores if s.score >= config.theme_min_score}
     return tuple(t.id for t in config.themes if t.id in chosen)
 
 
