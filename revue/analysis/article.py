@@ -8,6 +8,7 @@ cross-article steps (revue/analysis/digest.py) take a list of these.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ..config import Config
@@ -55,7 +56,7 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
     summary = article.summary or computed_summary(article.body)
     words = content_stems(" ".join([article.title, *prose]))
     lede = sorted(set(words[: min(LEDE_STEMS, max(LEDE_MIN_STEMS, len(words) // 2))]))
-    overrides = getattr(article, "overrides", {}) or {}
+    overrides = article.overrides
     scores = score_themes(article, config)
     return ArticleAnalysis(
         slug=article.slug,
@@ -86,7 +87,7 @@ def day_range(date: ArticleDate) -> tuple[int, int]:
     return first.toordinal(), following.toordinal() - 1
 
 
-def _edited_quotes(found: tuple[Quote, ...], overrides: dict) -> tuple[Quote, ...]:
+def _edited_quotes(found: tuple[Quote, ...], overrides: Mapping[str, object]) -> tuple[Quote, ...]:
     """Apply `quotes` (feature, add, set the speaker) and `hide_quotes` from the frontmatter:
     featured quotations first, in the editor's order, then the others in text order."""
     hidden = [quote_key(h) for h in texts(overrides, "hide_quotes")]

@@ -26,8 +26,8 @@ class ThemeScore:
 
 def score_themes(article: Article, config: Config) -> list[ThemeScore]:
     """Score every configured theme against the article's title and body, best first."""
-    title = stems(article.title)
-    body = stems(article.body)
+    title = _Index(stems(article.title))
+    body = _Index(stems(article.body))
     scores = []
     for theme in config.themes:
         matches = []
@@ -37,7 +37,7 @@ def score_themes(article: Article, config: Config) -> list[ThemeScore]:
             if tuple(pattern) in seen:  # « concurrent » and « concurrence » share a stem
                 continue
             seen.add(tuple(pattern))
-            count = TITLE_WEIGHT * _count(title, pattern) + _count(body, pattern)
+            count = TITLE_WEIGHT * title.count(pattern) + body.count(pattern)
             if count:
                 matches.append((term, count))
         matches.sort(key=lambda m: (-m[1], m[0]))
@@ -57,10 +57,23 @@ def assign_themes(
     return tuple(t.id for t in config.themes if t.id in chosen)
 
 
-def _count(words: list[str], pattern: list[str]) -> int:
-    """How many times the stem sequence `pattern` occurs in `words`."""
-    if not pattern:
-        return 0
-    size = len(pattern)
-    first = pattern[0]
-    return sum(1 for i, w in enumerate(words) if w == first and words[i : i + size] == pattern)
+class _Index:
+    """A text's stems with the positions of each, to count a term in time proportional to
+    its first stem's occurrences rather than to the text's length."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.positions: dict[str, list[int]] = {}
+        for index, word in enumerate(words):
+            self.positions.setdefault(word, []).append(index)
+
+    def count(self, pattern: list[str]) -> int:
+        """How many times the stem sequence `pattern` occurs."""
+        if not pattern:
+            return 0
+        size = len(pattern)
+        return sum(
+            1
+            for i in self.positions.get(pattern[0], ())
+            if size == 1 or self.words[i : i + size] == pattern
+        )
