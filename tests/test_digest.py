@@ -88,6 +88,8 @@ def test_the_people_index_merges_surnames_and_config_aliases(seeds):
     assert people["Sam Altman"].aliases == ("Altman",)
     assert len(people["Sam Altman"].slugs) == 3
     assert people["Kuaishou"].aliases == ("Kling",)
+    kling = [digest.quotes[i] for i in people["Kuaishou"].quotes]  # quotations naming it
+    assert [g.speaker for g in kling] == ["Mark Gadala-Maria"]
     assert people["Tyler Perry"].kind == "personne"
     assert "Altman" not in people and "Perry" not in people
     assert not any(name.startswith(("un ", "une ")) for name in people)

@@ -15,7 +15,8 @@ from ..config import Config
 from ..content import Article
 from ..text import slugify
 from .article import ArticleAnalysis, analyse_article
-from .people import Person, name_table, people_index
+from .names import mentions
+from .people import Person, name_table, people_index, resolve
 from .quotegroups import QuoteGroup, group_quotes
 from .stories import group_stories
 
@@ -54,7 +55,14 @@ def digest_of(analyses: Sequence[ArticleAnalysis], config: Config) -> Digest:
         quotes=quotes,
         quotes_of={slug: tuple(ids) for slug, ids in sorted(quotes_of.items())},
         people=people_index(
-            analyses, config, table, [g.speaker if g.quote.named else "" for g in quotes]
+            analyses,
+            config,
+            table,
+            [g.speaker if g.quote.named else "" for g in quotes],
+            [
+                sorted({resolve(run, table) for run in mentions(g.quote.text)} - {""})
+                for g in quotes
+            ],
         ),
     )
 

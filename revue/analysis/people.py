@@ -73,9 +73,11 @@ def people_index(
     config: Config,
     table: dict[str, str],
     speakers: Sequence[str],
+    named: Sequence[Sequence[str]] = (),
 ) -> tuple[Person, ...]:
     """Every known name mentioned at least once, alphabetically (folded), with its
-    articles (newest first) and quotations; `speakers[i]` is quotation i's canonical name."""
+    articles (newest first) and the quotations it speaks or is named in: `speakers[i]` is
+    quotation i's canonical speaker, `named[i]` the canonical names its text holds."""
     kinds = {table[fold(n)]: "personne" for a in analyses for n in a.persons if fold(n) in table}
     kinds.update({e.name: e.kind for e in config.people if e.kind})
     aliases: dict[str, set[str]] = {}
@@ -95,8 +97,9 @@ def people_index(
     quotes: dict[str, list[int]] = {}
     known = set(table.values())
     for index, speaker in enumerate(speakers):
-        if speaker in known:
-            quotes.setdefault(speaker, []).append(index)
+        names = {speaker, *(named[index] if index < len(named) else ())}
+        for name in sorted(names & known):
+            quotes.setdefault(name, []).append(index)
     people = []
     for name in sorted(set(articles) | set(quotes), key=lambda n: (fold(n), n)):
         seen = {a.slug: a for a in articles.get(name, [])}
