@@ -185,7 +185,7 @@ def test_two_outlets_telling_one_story_are_grouped_and_the_quote_shown_once(proj
     theme = (project.root / "_site/themes/demarchage-des-studios/index.html").read_text()
     citations = theme.split('<h2 id="citations">')[1]
     assert citations.count("Ce partenariat change notre manière") == 1
-    assert "Rapportée par 3 médias" in theme
+    assert "Rapportée par 3 médias\u00a0:" in theme and "</time>\u202f;" in theme
     assert theme.count('class="entry"') == 1 and "Également traité par" in theme
     page = (project.root / "_site/articles/b/index.html").read_text()
     assert "Également traité par" in page and 'href="../../articles/c/"' in page
