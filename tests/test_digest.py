@@ -312,3 +312,17 @@ def test_check_explain_shows_summary_quotes_and_story(seeds, monkeypatch, capsys
     assert "  same story as: comment-openai-tenterait-de-seduire-hollywood, " in out
     assert "  quotations: 13, 12 with their speaker" in out
     assert "  summary (from the frontmatter): Ashton Kutcher considère Sora" in out
+
+
+def test_a_malformed_people_entry_is_a_config_error(project, run_cli):
+    text = (project.root / "site.toml").read_text()
+    project.write("site.toml", text + '\n[[people]]\nname = "Lumina"\nkind = "studio"\n')
+    line = len(text.splitlines()) + 2
+    number = text.count("[[people]]") + 1
+    project.article("a")
+    code, _, err = run_cli(project, "check")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"site.toml:{line}: people #{number} must have a text 'name', and may have kind = "
+        '"personne" or "organisation", aliases = ["…"], hide = true'
+    )
