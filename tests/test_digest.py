@@ -326,3 +326,24 @@ def test_a_malformed_people_entry_is_a_config_error(project, run_cli):
         f"site.toml:{line}: people #{number} must have a text 'name', and may have kind = "
         '"personne" or "organisation", aliases = ["…"], hide = true'
     )
+
+
+def test_minhash_signature_is_the_integer_formula():
+    """The vectorised signature equals min over tokens of ((a·h + b) mod 2⁶⁴) mod (2⁶¹ − 1)."""
+    from revue.analysis.minhash import _PERMUTATIONS, signature, token_hash
+
+    for tokens in (
+        [],
+        ["studio"],
+        ["studio", "hollywood", "openai"],
+        [f"t{n}" for n in range(300)],
+    ):
+        hashes = [token_hash(t) for t in tokens]
+        expected = (
+            tuple(
+                min(((a * h + b) % 2**64) % (2**61 - 1) for h in hashes) for a, b in _PERMUTATIONS
+            )
+            if hashes
+            else ()
+        )
+        assert signature(tokens) == expected

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+import numpy as np
 
 SIGNATURE_SIZE = 128
 BAND_ROWS = 2
@@ -30,19 +33,26 @@ def _permutations(count: int) -> tuple[tuple[int, int], ...]:
 
 
 _PERMUTATIONS = _permutations(SIGNATURE_SIZE)
+# The same permutations as unsigned 64-bit columns: numpy's uint64 products wrap modulo
+# 2**64, which is the `& _MASK` of the formula, so the minima are the same integers.
+_MULTIPLIERS = np.array([a for a, _ in _PERMUTATIONS], dtype=np.uint64)
+_OFFSETS = np.array([b for _, b in _PERMUTATIONS], dtype=np.uint64)
 
 
+@lru_cache(maxsize=1 << 18)
 def token_hash(token: str) -> int:
     """A stable 64-bit hash of a token."""
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
 
 
 def signature(tokens: Iterable[str]) -> tuple[int, ...]:
-    """The MinHash signature of a set of tokens; () for an empty set."""
-    hashes = [token_hash(t) for t in sorted(set(tokens))]
-    if not hashes:
+    """The MinHash signature of a set of tokens; () for an empty set:
+    min over tokens of ((a * hash + b) mod 2**64) mod (2**61 - 1), for each (a, b)."""
+    hashes = np.array([token_hash(t) for t in set(tokens)], dtype=np.uint64)
+    if not hashes.size:
         return ()
-    return tuple(min(((a * h + b) & _MASK) % _PRIME for h in hashes) for a, b in _PERMUTATIONS)
+    values = (hashes[:, None] * _MULTIPLIERS + _OFFSETS) % np.uint64(_PRIME)
+    return tuple(values.min(axis=0).tolist())
 
 
 def candidate_pairs(

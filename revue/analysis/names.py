@@ -6,6 +6,7 @@ and the one person a clause makes its subject (for quotations introduced by a co
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"[{_UPPER}][\w-]*\w|[{_UPPER}]"
@@ -64,10 +65,15 @@ def name_runs(text: str) -> list[tuple[int, int, str]]:
     return runs
 
 
+@lru_cache(maxsize=4)  # an article's text is read for its mentions and for its people
+def _runs(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(name_runs(text))
+
+
 def mentions(text: str) -> dict[str, int]:
     """How many times each capitalised run occurs in `text`."""
     counts: dict[str, int] = {}
-    for _, _, run in name_runs(text):
+    for _, _, run in _runs(text):
         counts[run] = counts.get(run, 0) + 1
     return counts
 
@@ -76,14 +82,23 @@ def person_names(text: str) -> list[str]:
     """Names of two words or more the text presents with a role: « le PDG Sam Altman »,
     « Claire Enders, analyste des médias », « l’acteur et réalisateur Tyler Perry »."""
     found = []
-    for start, end, run in name_runs(text):
-        if len(run.split()) < 2 or len(run.split()) > 4 or _LINK_BEFORE.search(text[:start]):
+    for start, end, run in _runs(text):
+        if len(run.split()) < 2 or len(run.split()) > 4 or _linked(text, start):
             continue
         if _ROLE_BEFORE.search(text[max(0, start - 60) : start]) or _ROLE_AFTER.match(
             text[end : end + 40]
         ):
             found.append(run)
     return found
+
+
+def _linked(text: str, start: int) -> bool:
+    """_LINK_BEFORE.search(text[:start]), reading only the end of that head: the pattern
+    spans a short word or an apostrophe, then the spaces just before `start`."""
+    end = start
+    while end and text[end - 1].isspace():
+        end -= 1
+    return _LINK_BEFORE.search(text, max(0, end - 8), start) is not None
 
 
 def is_role_subject(clause: str) -> str:

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 _MD = MarkdownIt("commonmark", {"html": False})
 # A sentence ends with . ! ? or … (maybe followed by a closing » or quote) before a space
@@ -14,12 +15,18 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])(?:\s*[»”])?\s+(?=[«“\"A-ZÀ-ÖØ-Þ
 _ABBREVIATION = re.compile(r"(?:\b(?:M|Mme|MM|Dr|St|Inc|Corp|Ltd|etc|cf|p|av|J\.-C)|\b[A-Z])\.$")
 
 
+@lru_cache(maxsize=4)  # paragraphs and quotations read the same parse: Markdown is costly
+def parse(body: str) -> tuple[Token, ...]:
+    """The body's CommonMark tokens (raw HTML off). Callers must not modify them."""
+    return tuple(_MD.parse(body))
+
+
 @lru_cache(maxsize=16)  # the analyses of one article ask for it several times
 def paragraphs(body: str) -> tuple[str, ...]:
     """The body's prose paragraphs as plain text, skipping headings, quotes, lists and code."""
     result = []
     depth = 0
-    tokens = _MD.parse(body)
+    tokens = parse(body)
     for index, token in enumerate(tokens):
         if token.type in ("blockquote_open", "bullet_list_open", "ordered_list_open"):
             depth += 1

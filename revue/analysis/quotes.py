@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
 from .names import NAME, described_speaker, is_role_subject, name_runs, person_names
+from .plain import parse
 
 QUOTE_MIN_WORDS = 6
-_MD = MarkdownIt("commonmark", {"html": False})
 _PASSAGE = re.compile(r"«\s*((?:[^«»]|«[^«»]*»)+?)\s*»|“\s*([^“”]+?)\s*”")
 _VERBS = (
     r"(?:déclar|affirm|expliqu|écri|ajout|estim|indiqu|soulign|di|conclu|précis|reconn|racont|"
@@ -83,7 +81,7 @@ def find_quotes(body: str, lang: str = "fr") -> tuple[Quote, ...]:
 
 def _blocks(body: str) -> list[tuple[str, str, str]]:
     """The body as ('prose', paragraph text, lang) and ('tweet', tweet text, lang) blocks."""
-    tokens = _MD.parse(body)
+    tokens = parse(body)
     blocks: list[tuple[str, str, str]] = []
     depth = 0
     quote_lines: list[str] = []

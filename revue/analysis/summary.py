@@ -37,10 +37,7 @@ def computed_summary(body: str) -> str:
     if not candidates:
         return ""
     bags = [set(content_stems(s)) for _, s in candidates]
-    centrality = [
-        sum(_similarity(bag, other) for j, other in enumerate(bags) if j != i)
-        for i, bag in enumerate(bags)
-    ]
+    centrality = _centrality(bags)
     top = max(centrality) or 1.0
     scores = [c / top + LEDE_BONUS / 2 ** candidates[k][0] for k, c in enumerate(centrality)]
     ranked = sorted(range(len(candidates)), key=lambda k: (-scores[k], k))
@@ -71,6 +68,24 @@ def _summarizable(sentence: str) -> bool:
         and sentence.count("«") == sentence.count("»")
         and sentence.count("“") == sentence.count("”")
     )
+
+
+def _centrality(bags: list[set[str]]) -> list[float]:
+    """Each bag's summed _similarity to the others. Bags become bit masks (shared stems are
+    the bits of an AND), each pair is computed once, and each sum runs in the same order as
+    summing _similarity over j ≠ i, so the floats are the same."""
+    bit: dict[str, int] = {}
+    masks = [sum(1 << bit.setdefault(stem, len(bit)) for stem in bag) for bag in bags]
+    logs = [math.log(len(bag)) if len(bag) >= 2 else 0.0 for bag in bags]
+    rows = [[0.0] * len(bags) for _ in bags]
+    for i, mask in enumerate(masks):
+        row, log_i, small = rows[i], logs[i], len(bags[i]) < 2
+        for j in range(i + 1, len(masks)):
+            shared = (mask & masks[j]).bit_count()
+            if shared:
+                value = float(shared) if small or len(bags[j]) < 2 else shared / (log_i + logs[j])
+                row[j] = rows[j][i] = value
+    return [sum(row) for row in rows]
 
 
 def _similarity(a: set[str], b: set[str]) -> float:

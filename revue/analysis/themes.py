@@ -6,7 +6,9 @@ Terms and text are compared as French Snowball stems, accent-folded, so « studi
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..config import Config, Theme
 from ..content import Article
@@ -33,16 +35,22 @@ def score_themes(article: Article, config: Config) -> list[ThemeScore]:
         matches = []
         seen: set[tuple[str, ...]] = set()
         for term in theme.terms:
-            pattern = stems(term)
-            if tuple(pattern) in seen:  # « concurrent » and « concurrence » share a stem
+            pattern = _term_stems(term)
+            if pattern in seen:  # « concurrent » and « concurrence » share a stem
                 continue
-            seen.add(tuple(pattern))
+            seen.add(pattern)
             count = TITLE_WEIGHT * title.count(pattern) + body.count(pattern)
             if count:
                 matches.append((term, count))
         matches.sort(key=lambda m: (-m[1], m[0]))
         scores.append(ThemeScore(theme, sum(c for _, c in matches), tuple(matches)))
     return sorted(scores, key=lambda s: -s.score)
+
+
+@lru_cache(maxsize=4096)
+def _term_stems(term: str) -> tuple[str, ...]:
+    """A configured term's stems, computed once for all articles."""
+    return tuple(stems(term))
 
 
 def assign_themes(
@@ -58,22 +66,25 @@ def assign_themes(
 
 
 class _Index:
-    """A text's stems with the positions of each, to count a term in time proportional to
-    its first stem's occurrences rather than to the text's length."""
+    """A text's stems, counted, to count a one-stem term with one dictionary access and a
+    longer term in time proportional to its first stem's occurrences."""
 
     def __init__(self, words: list[str]):
         self.words = words
-        self.positions: dict[str, list[int]] = {}
-        for index, word in enumerate(words):
-            self.positions.setdefault(word, []).append(index)
+        self.counts = Counter(words)
+        self.positions: dict[str, list[int]] | None = None  # built when first needed
 
-    def count(self, pattern: list[str]) -> int:
+    def count(self, pattern: tuple[str, ...]) -> int:
         """How many times the stem sequence `pattern` occurs."""
-        if not pattern:
+        if not pattern or pattern[0] not in self.counts:
             return 0
+        if len(pattern) == 1:
+            return self.counts[pattern[0]]
+        if self.positions is None:
+            self.positions = {}
+            for index, word in enumerate(self.words):
+                self.positions.setdefault(word, []).append(index)
         size = len(pattern)
         return sum(
-            1
-            for i in self.positions.get(pattern[0], ())
-            if size == 1 or self.words[i : i + size] == pattern
+            1 for i in self.positions[pattern[0]] if tuple(self.words[i : i + size]) == pattern
         )
