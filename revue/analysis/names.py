@@ -10,8 +10,14 @@ from functools import lru_cache
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"[{_UPPER}][\w-]*\w|[{_UPPER}]"
-# A run of capitalised words, maybe joined by a particle (« Newton-Rex », « Light and Magic »).
-NAME = rf"(?<![\w’'-])(?:{_WORD})(?:\s+(?:(?:de|du|von|van|da|of|and)\s+)?(?:{_WORD}))*"
+# A run of capitalised words, maybe joined by a particle (« Newton-Rex », « Light and Magic »),
+# not preceded by a letter, apostrophe or hyphen. The pattern starts with its capital and
+# only then looks behind it, so the regex engine can skip ahead to capitals (several
+# times faster than a leading look-behind, and the same matches).
+NAME = (
+    rf"[{_UPPER}](?<![\w’'-].)(?:[\w-]*\w)?"
+    rf"(?:\s+(?:(?:de|du|von|van|da|of|and)\s+)?(?:{_WORD}))*"
+)
 _RUN = re.compile(NAME)
 # Capitalised words that start sentences or name roles, never a name's first word.
 _LEADING_WORDS = """

@@ -11,7 +11,8 @@ from markdown_it.token import Token
 _MD = MarkdownIt("commonmark", {"html": False})
 # A sentence ends with . ! ? or … (maybe followed by a closing » or quote) before a space
 # and an upper-case letter or an opening «. Abbreviations like « M. » or « Inc. » do not end one.
-_BOUNDARY = re.compile(r"(?<=[.!?…])(?:\s*[»”])?\s+(?=[«“\"A-ZÀ-ÖØ-Þ0-9])")
+# The match starts at the punctuation mark (a literal first character is fast to scan for).
+_BOUNDARY = re.compile(r"[.!?…](?:\s*[»”])?\s+(?=[«“\"A-ZÀ-ÖØ-Þ0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:M|Mme|MM|Dr|St|Inc|Corp|Ltd|etc|cf|p|av|J\.-C)|\b[A-Z])\.$")
 
 
@@ -41,7 +42,7 @@ def paragraphs(body: str) -> tuple[str, ...]:
                 else ""
                 for child in token.children or []
             )
-            text = re.sub(r"\s+", " ", text).strip()
+            text = " ".join(text.split())  # spaces collapsed, ends stripped
             if text and not text.startswith("{"):
                 result.append(text)
     return tuple(result)
@@ -52,8 +53,8 @@ def sentences(paragraph: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
-        candidate = paragraph[start : match.start()].rstrip()
-        if _ABBREVIATION.search(candidate):
+        candidate = paragraph[start : match.start() + 1].rstrip()
+        if _ABBREVIATION.search(candidate, max(0, len(candidate) - 8)):  # its end only
             continue
         candidate = paragraph[start : match.end()].strip()
         if candidate:

@@ -96,7 +96,7 @@ def _blocks(body: str) -> list[tuple[str, str, str]]:
                 blocks.append(("tweet", "\n".join(quote_lines), pending_lang))
             pending_lang = ""
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
-            text = re.sub(r"\s+", " ", token.content).strip()
+            text = " ".join(token.content.split())  # spaces collapsed, ends stripped
             if depth:
                 quote_lines.append(text)
             elif text.startswith("{") and text.endswith("}"):
@@ -117,7 +117,7 @@ def _plain(token) -> str:
         else ""
         for child in token.children or []
     )
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 def _tweet(text: str, lang: str) -> Quote:
