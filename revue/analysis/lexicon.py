@@ -64,6 +64,12 @@ def _chunk_stems(chunk: str) -> tuple[str, ...]:
     return tuple(stem(_ELISION.sub("", token)) for token in _WORD.findall(chunk))
 
 
+@lru_cache(maxsize=1 << 16)
+def folded(text: str) -> str:
+    """revue.text.fold, memoized: the cross-article steps fold the same names many times."""
+    return fold(text)
+
+
 def content_stems(text: str) -> list[str]:
     """The stems of `text` without function words or one-letter words, in text order."""
     stop = stop_stems()

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..config import Config
-from ..text import fold
 from .article import ArticleAnalysis
+from .lexicon import folded as fold  # memoized revue.text.fold
 
 MAX_RUN_WORDS = 6
 
@@ -82,12 +82,15 @@ def people_index(
     kinds.update({e.name: e.kind for e in config.people if e.kind})
     aliases: dict[str, set[str]] = {}
     articles: dict[str, list[ArticleAnalysis]] = {}
+    resolved: dict[str, str] = {}  # the corpus names the same runs again and again
     for analysis in analyses:
         runs = [run for run, _ in analysis.names]
         runs += [q.speaker for q in analysis.quotes if q.named and q.speaker]
         canonicals = set()
         for run in runs:
-            canonical = resolve(run, table)
+            canonical = resolved.get(run)
+            if canonical is None:
+                canonical = resolved[run] = resolve(run, table)
             if canonical:
                 canonicals.add(canonical)
                 if table.get(fold(run)) == canonical and run != canonical:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..text import fold
 from .article import ArticleAnalysis
 from .lexicon import content_stems
+from .lexicon import folded as fold  # memoized revue.text.fold
 from .overrides import quote_key
 from .people import resolve
 from .quotes import Quote

@@ -3,12 +3,15 @@ published within a few days of each other, plus the editor's `same_story` links.
 
 Candidates come from MinHash/LSH (revue/analysis/minhash.py), then each is checked with
 the exact Jaccard similarity of the two ledes; groups are the connected components
-(union-find). Near-linear: no all-pairs comparison.
+(union-find). Near-linear: no all-pairs comparison. Components do not depend on the order
+pairs are checked in, so pairs already joined (through others) are skipped in bulk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from .article import ArticleAnalysis
 from .minhash import candidate_pairs
@@ -19,6 +22,7 @@ from .minhash import candidate_pairs
 STORY_MIN_JACCARD = 0.11
 STORY_MIN_SHARED = 9
 STORY_MAX_DAYS = 21
+CHUNK_PAIRS = 50_000  # candidate pairs checked between two snapshots of the stories found
 
 
 class UnionFind:
@@ -73,6 +77,25 @@ def _similar(first: frozenset[str], second: Iterable[str]) -> bool:
     return shared / (len(first) + len(other) - shared) >= STORY_MIN_JACCARD
 
 
+def _close_pairs(pairs: np.ndarray, items: Sequence[ArticleAnalysis]) -> np.ndarray:
+    """The pairs whose articles are close enough in time (_close_in_time, vectorized)."""
+    first = np.array([a.days[0] for a in items], dtype=np.int64)
+    last = np.array([a.days[1] for a in items], dtype=np.int64)
+    i, j = pairs[:, 0], pairs[:, 1]
+    gap = np.maximum(0, np.maximum(first[j] - last[i], first[i] - last[j]))
+    return pairs[gap <= STORY_MAX_DAYS]
+
+
+def _roots(links: UnionFind) -> np.ndarray:
+    """Every item's root, by pointer jumping over the parent array (no Python loop)."""
+    roots = np.array(links.parent, dtype=np.int64)
+    while True:
+        jumped = roots[roots]
+        if np.array_equal(jumped, roots):
+            return roots
+        roots = jumped
+
+
 def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...], ...]:
     """Stories of two articles or more, as slugs oldest first; stories in order of their
     first article. The frontmatter's `not_same_story` wins over the analysis, `same_story`
@@ -88,14 +111,19 @@ def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...],
     }
     ledes = [frozenset(a.lede) for a in items]
     links = UnionFind(len(items))
-    rejected: set[tuple[int, int]] = set(forbidden)
-    for i, j in candidate_pairs([a.signature for a in items]):
-        if links.find(i) == links.find(j) or (i, j) in rejected:
-            continue
-        if _close_in_time(items[i], items[j]) and _similar(ledes[i], ledes[j]):
-            links.union(i, j)
-        else:
-            rejected.add((i, j))
+    pairs = _close_pairs(candidate_pairs([a.signature for a in items]), items)
+    # Nearest neighbours in date order first: a long story is joined in the first chunk.
+    pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1] - pairs[:, 0]))]
+    chunk = max(CHUNK_PAIRS, len(items))
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start : start + chunk]
+        roots = _roots(links)
+        part = part[roots[part[:, 0]] != roots[part[:, 1]]]  # already one story: skip
+        for i, j in part.tolist():
+            if (i, j) in forbidden or links.find(i) == links.find(j):
+                continue
+            if _similar(ledes[i], ledes[j]):
+                links.union(i, j)
     for i, item in enumerate(items):
         for slug in item.same_story:
             if slug in index:
