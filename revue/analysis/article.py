@@ -47,6 +47,10 @@ class ArticleAnalysis:
     signature: tuple[int, ...]
     same_story: tuple[str, ...] = ()
     not_same_story: tuple[str, ...] = ()
+    # Per quotation, computed here (cached, in parallel) for the cross-article merging:
+    # its text reduced by quote_key, and its distinct content stems, sorted.
+    quote_keys: tuple[str, ...] = ()
+    quote_stems: tuple[tuple[str, ...], ...] = ()
 
 
 def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
@@ -58,6 +62,7 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
     lede = sorted(set(words[: min(LEDE_STEMS, max(LEDE_MIN_STEMS, len(words) // 2))]))
     overrides = article.overrides
     scores = score_themes(article, config)
+    quotes = _edited_quotes(find_quotes(article.body, article.lang), overrides)
     return ArticleAnalysis(
         slug=article.slug,
         source=article.source,
@@ -67,13 +72,15 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
         summary=summary,
         summary_computed=not article.summary,
         excerpt=excerpt_of(article, summary),
-        quotes=_edited_quotes(find_quotes(article.body, article.lang), overrides),
+        quotes=quotes,
         names=tuple(sorted(mentions(text).items())),
         persons=tuple(sorted(set(person_names(text)))),
         lede=tuple(lede),
         signature=signature(lede),
         same_story=texts(overrides, "same_story"),
         not_same_story=texts(overrides, "not_same_story"),
+        quote_keys=tuple(quote_key(q.text) for q in quotes),
+        quote_stems=tuple(tuple(sorted(set(content_stems(q.text)))) for q in quotes),
     )
 
 

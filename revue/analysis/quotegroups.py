@@ -52,15 +52,15 @@ def group_quotes(
     links = UnionFind(len(items))
     same_text: dict[str, int] = {}
     buckets: dict[str, list[int]] = {}
-    for position, (analysis, _, quote, speaker) in enumerate(items):
-        key = quote_key(quote.text)
+    keys, bags = _keys_and_bags(items)
+    for position, (analysis, _, _, speaker) in enumerate(items):
+        key = keys[position]
         if key in same_text:
             links.union(same_text[key], position)
         same_text.setdefault(key, position)
         bucket = f"s:{speaker}" if speaker else f"t:{story_of.get(analysis.slug, '')}"
         if speaker or analysis.slug in story_of:
             buckets.setdefault(bucket, []).append(position)
-    bags = [set(content_stems(item[2].text)) for item in items]
     for _, members in sorted(buckets.items()):
         for n, first in enumerate(members):
             for second in members[n + 1 : n + 1 + QUOTE_WINDOW]:
@@ -80,6 +80,22 @@ def group_quotes(
         )
     )
     return tuple(result)
+
+
+def _keys_and_bags(
+    items: list[tuple[ArticleAnalysis, int, Quote, str]],
+) -> tuple[list[str], list[set[str]]]:
+    """Each quotation's quote_key and set of content stems: those analyse_article computed,
+    or computed now for an analysis made without them."""
+    keys, bags = [], []
+    for analysis, index, quote, _ in items:
+        if len(analysis.quote_keys) == len(analysis.quote_stems) == len(analysis.quotes):
+            keys.append(analysis.quote_keys[index])
+            bags.append(set(analysis.quote_stems[index]))
+        else:
+            keys.append(quote_key(quote.text))
+            bags.append(set(content_stems(quote.text)))
+    return keys, bags
 
 
 def _speaker(quote: Quote, table: dict[str, str]) -> str:
