@@ -18,7 +18,7 @@ from .lexicon import content_stems
 from .minhash import signature
 from .names import mentions, person_names
 from .overrides import quote_key, texts
-from .plain import paragraphs
+from .plain import paragraphs, prose_sentences
 from .quotes import Quote, find_quotes
 from .summary import computed_summary, excerpt_of
 from .themes import ThemeScore, assign_themes, score_themes
@@ -58,7 +58,8 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
     prose = paragraphs(article.body)
     text = ". ".join([article.title, *prose])
     summary = article.summary or computed_summary(article.body)
-    words = content_stems(" ".join([article.title, *prose]))
+    words = content_stems(article.title)  # then the prose's, as content_stems gives them:
+    words += [stem for _, stems in prose_sentences(article.body) for stem in stems]
     lede = sorted(set(words[: min(LEDE_STEMS, max(LEDE_MIN_STEMS, len(words) // 2))]))
     overrides = article.overrides
     scores = score_themes(article, config)

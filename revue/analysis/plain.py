@@ -8,6 +8,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .lexicon import content_stems
+
 _MD = MarkdownIt("commonmark", {"html": False})
 # A sentence ends with . ! ? or … (maybe followed by a closing » or quote) before a space
 # and an upper-case letter or an opening «. Abbreviations like « M. » or « Inc. » do not end one.
@@ -46,6 +48,18 @@ def paragraphs(body: str) -> tuple[str, ...]:
             if text and not text.startswith("{"):
                 result.append(text)
     return tuple(result)
+
+
+@lru_cache(maxsize=16)
+def prose_sentences(body: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every sentence of the prose paragraphs with its content stems, in text order. A
+    sentence boundary is always a space, so a paragraph's stems are its sentences' stems
+    one after the other: the summary and the lede read the same stemming."""
+    return tuple(
+        (sentence, tuple(content_stems(sentence)))
+        for paragraph in paragraphs(body)
+        for sentence in sentences(paragraph)
+    )
 
 
 def sentences(paragraph: str) -> list[str]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 from ..content import Article
-from .lexicon import content_stems
-from .plain import paragraphs, sentences
+from .plain import paragraphs, prose_sentences, sentences
 
 SUMMARY_MAX_CHARS = 320
 SUMMARY_MAX_SENTENCES = 3
@@ -32,11 +33,13 @@ def summary_of(article: Article) -> str:
 
 def computed_summary(body: str) -> str:
     """The 1–3 most central whole sentences of the body's prose, in their order."""
-    pool = [s for p in paragraphs(body) for s in sentences(p)][:CANDIDATE_SENTENCES]
-    candidates = [(i, s) for i, s in enumerate(pool) if _summarizable(s)] or list(enumerate(pool))
+    pool = prose_sentences(body)[:CANDIDATE_SENTENCES]
+    candidates = [(i, s) for i, (s, _) in enumerate(pool) if _summarizable(s)] or [
+        (i, s) for i, (s, _) in enumerate(pool)
+    ]
     if not candidates:
         return ""
-    bags = [set(content_stems(s)) for _, s in candidates]
+    bags = [set(pool[i][1]) for i, _ in candidates]
     centrality = _centrality(bags)
     top = max(centrality) or 1.0
     scores = [c / top + LEDE_BONUS / 2 ** candidates[k][0] for k, c in enumerate(centrality)]
@@ -71,21 +74,27 @@ def _summarizable(sentence: str) -> bool:
 
 
 def _centrality(bags: list[set[str]]) -> list[float]:
-    """Each bag's summed _similarity to the others. Bags become bit masks (shared stems are
-    the bits of an AND), each pair is computed once, and each sum runs in the same order as
+    """Each bag's summed _similarity to the others. The shared-stem counts come from one
+    product of the sentence × stem incidence matrix; the divisions are the same IEEE
+    operations on the same logarithms, and each row is summed in Python in the order of
     summing _similarity over j ≠ i, so the floats are the same."""
-    bit: dict[str, int] = {}
-    masks = [sum(1 << bit.setdefault(stem, len(bit)) for stem in bag) for bag in bags]
-    logs = [math.log(len(bag)) if len(bag) >= 2 else 0.0 for bag in bags]
-    rows = [[0.0] * len(bags) for _ in bags]
-    for i, mask in enumerate(masks):
-        row, log_i, small = rows[i], logs[i], len(bags[i]) < 2
-        for j in range(i + 1, len(masks)):
-            shared = (mask & masks[j]).bit_count()
-            if shared:
-                value = float(shared) if small or len(bags[j]) < 2 else shared / (log_i + logs[j])
-                row[j] = rows[j][i] = value
-    return [sum(row) for row in rows]
+    column: dict[str, int] = {}
+    cells = [
+        (row, column.setdefault(stem, len(column))) for row, bag in enumerate(bags) for stem in bag
+    ]
+    incidence = np.zeros((len(bags), max(len(column), 1)))
+    if cells:
+        rows, columns = zip(*cells, strict=True)
+        incidence[list(rows), list(columns)] = 1.0
+    shared = incidence @ incidence.T
+    np.fill_diagonal(shared, 0.0)
+    sizes = np.array([len(bag) for bag in bags])
+    logs = np.array([math.log(len(bag)) if len(bag) >= 2 else 0.0 for bag in bags])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = shared / (logs[:, None] + logs[None, :])
+    small = (sizes[:, None] < 2) | (sizes[None, :] < 2)
+    values = np.where(shared == 0, 0.0, np.where(small, shared, scaled))
+    return [sum(row) for row in values.tolist()]
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
