@@ -19,6 +19,7 @@ import numpy as np
 
 SIGNATURE_SIZE = 128
 BAND_ROWS = 2
+MERGE_BANDS = 8  # bands whose pairs are held before duplicates are dropped
 _MASK = (1 << 64) - 1
 _PRIME = (1 << 61) - 1
 
@@ -64,6 +65,7 @@ def candidate_pairs(signatures: Sequence[tuple[int, ...]], window: int = 8) -> n
         return np.empty((0, 2), dtype=np.int64)
     matrix = np.array([signatures[n] for n in rows], dtype=np.uint64)
     index = np.array(rows, dtype=np.int64)
+    unique = np.empty(0, dtype=np.int64)
     codes = []
     for band in range(0, SIGNATURE_SIZE, BAND_ROWS):
         keys = matrix[:, band : band + BAND_ROWS]
@@ -74,6 +76,13 @@ def candidate_pairs(signatures: Sequence[tuple[int, ...]], window: int = 8) -> n
             same = bucket[:-step] == bucket[step:]
             first, second = index[order[:-step][same]], index[order[step:][same]]
             codes.append(first * len(signatures) + second)
-    unique = np.sort(np.concatenate(codes))
-    unique = unique[np.concatenate(([True], unique[1:] != unique[:-1]))]
+        if len(codes) >= MERGE_BANDS * window or band + BAND_ROWS >= SIGNATURE_SIZE:
+            unique = _sorted_unique(np.concatenate([unique, *codes]))  # bounded memory
+            codes = []
     return np.stack((unique // len(signatures), unique % len(signatures)), axis=1)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique without its overhead)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
