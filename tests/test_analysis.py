@@ -148,3 +148,30 @@ def test_an_article_may_have_several_themes_or_none(project):
     articles, _ = load_articles(config)
     themes = {a.slug: assign_themes(a, config) for a in articles}
     assert themes == {"a": ("studio-outreach", "labor-worries"), "b": ()}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L’IA d'OpenAI, jusqu’à «Sora»… Les studios’ « Studio »",
+        "x² ٣ snake_case l'_a qu’il lorsqu'elle",
+        "Newton-Rex--lui \u00a0 aujourd’hui-même\tÉQUIPES\n",
+    ],
+)
+def test_memoized_stems_are_the_reference_stems(text):
+    from revue.analysis.lexicon import fast_stems
+
+    assert fast_stems(text) == stems(text)
+    assert fast_stems(text) == stems(text)  # the second time from the caches
+
+
+def test_sentence_centrality_sums_the_pairwise_similarities():
+    from revue.analysis.summary import _centrality, _similarity
+
+    bags = [{"a", "b", "c"}, {"a"}, set(), {"b", "c", "d", "e"}, {"a", "b", "c"}, {"z"}]
+    expected = [
+        sum(_similarity(bag, other) for j, other in enumerate(bags) if j != i)
+        for i, bag in enumerate(bags)
+    ]
+    assert _centrality(bags) == expected
+    assert expected[0] > 0 and expected[5] == 0
