@@ -76,8 +76,8 @@ class _Index:
 
     def count(self, pattern: tuple[str, ...]) -> int:
         """How many times the stem sequence `pattern` occurs."""
-        if not pattern or pattern[0] not in self.counts:
-            return 0
+        if not pattern or any(stem not in self.counts for stem in pattern):
+            return 0  # a stem the text lacks: no occurrence, whatever the positions
         if len(pattern) == 1:
             return self.counts[pattern[0]]
         if self.positions is None:
