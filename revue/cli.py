@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .analysis.themes import score_themes
+from .analysis.digest import build_digest
 from .config import load_config
 from .content import load_articles
 from .errors import BuildError
@@ -122,17 +122,33 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
 
 
 def run_check(args: argparse.Namespace, root: Path) -> int:
-    """`check`: validate every article; with --explain, show how themes were decided."""
+    """`check`: validate every article; with --explain, show how the analysis decided its
+    themes (each theme's score and the terms behind it), summary, quotations and story."""
     config, articles = _load(root)
     if args.explain:
+        digest = build_digest(articles, config)
         for article in articles:
+            analysis = digest.analyses[article.slug]
             print(f"{article.path}")
             if article.themes:
                 print(f"  themes set in the frontmatter: {', '.join(article.themes)}")
-            for score in score_themes(article, config):
+            for score in analysis.theme_scores:
                 chosen = "✓" if score.score >= config.theme_min_score else " "
                 terms = ", ".join(f"{term} ×{count}" for term, count in score.matches) or "—"
                 print(f"  {chosen} {score.theme.id:<16} {score.score:>3}  {terms}")
+            origin = "computed" if analysis.summary_computed else "from the frontmatter"
+            print(f"  summary ({origin}): {analysis.summary or '—'}")
+            named = sum(1 for q in analysis.quotes if q.speaker)
+            print(f"  quotations: {len(analysis.quotes)}, {named} with their speaker")
+            story = digest.story_of.get(article.slug)
+            if story is not None:
+                others = [s for s in digest.stories[story] if s != article.slug]
+                print(f"  same story as: {', '.join(others)}")
+            unknown = sorted(
+                set(analysis.same_story + analysis.not_same_story) - set(digest.analyses)
+            )
+            if unknown:
+                print(f"  warning: no article has the slug {', '.join(unknown)}")
         print(
             f"(a theme is assigned from a score of {config.theme_min_score}; "
             "terms in the title count twice)"

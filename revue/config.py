@@ -24,6 +24,17 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Entity:
+    """A `[[people]]` entry: a person or organisation for the index, with its other names;
+    `hide` drops a name the analysis found by mistake."""
+
+    name: str
+    kind: str = ""  # "personne", "organisation" or "" (shown as is)
+    aliases: tuple[str, ...] = ()
+    hide: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a build needs to know besides the articles themselves."""
 
@@ -36,6 +47,7 @@ class Config:
     full_text: bool = False
     theme_min_score: int = 3
     themes: tuple[Theme, ...] = ()
+    people: tuple[Entity, ...] = ()
     content_dir: Path = field(default=Path("content"))
     output_dir: Path = field(default=Path("_site"))
 
@@ -110,6 +122,7 @@ def load_config(root: Path) -> Config:
                 tuple(raw.get("terms", ())),
             )
         )
+    people = _people(data.get("people", []), tables.get("people", []), errors)
     if errors:
         raise BuildError(errors)
     build = data.get("build", {})
@@ -123,9 +136,44 @@ def load_config(root: Path) -> Config:
         full_text=bool(site.get("full_text", False)),
         theme_min_score=int(build.get("theme_min_score", 3)),
         themes=tuple(themes),
+        people=people,
         content_dir=Path(build.get("content_dir", "content")),
         output_dir=Path(build.get("output_dir", "_site")),
     )
+
+
+def _people(raw: object, lines: list[int], errors: list[SourceError]) -> tuple[Entity, ...]:
+    """The `[[people]]` entries: name (text), kind, aliases (list of texts), hide (bool)."""
+    entries = []
+    for index, item in enumerate(raw if isinstance(raw, list) else [], start=1):
+        aliases = item.get("aliases", []) if isinstance(item, dict) else None
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("name"), str)
+            or not item["name"].strip()
+            or item.get("kind", "") not in ("", "personne", "organisation")
+            or not isinstance(aliases, list)
+            or not all(isinstance(a, str) for a in aliases)
+            or not isinstance(item.get("hide", False), bool)
+        ):
+            errors.append(
+                SourceError(
+                    CONFIG_NAME,
+                    _nth(lines, index),
+                    f"people #{index} must have a text 'name', and may have kind = "
+                    '"personne" or "organisation", aliases = ["…"], hide = true',
+                )
+            )
+            continue
+        entries.append(
+            Entity(
+                item["name"].strip(),
+                item.get("kind", ""),
+                tuple(a.strip() for a in aliases),
+                item.get("hide", False),
+            )
+        )
+    return tuple(entries)
 
 
 def _line_from_message(message: str) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .analysis.overrides import OVERRIDE_KEYS, override_problems
 from .config import Config
 from .dates import ArticleDate, parse_date
 from .errors import SourceError
@@ -33,6 +34,7 @@ KNOWN_KEYS = (
     "full_text",
     "slug",
     "draft",
+    *OVERRIDE_KEYS,
 )
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -60,6 +62,7 @@ class Article:
     lang: str = "fr"
     full_text: bool | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    overrides: Mapping[str, object] = field(default_factory=dict)  # see analysis/overrides.py
 
     @property
     def is_draft(self) -> bool:
@@ -238,6 +241,8 @@ def _validate(
     lang = meta.get("lang", "fr")
     if isinstance(lang, str) and not _LANG.match(lang):
         error("lang", f"'{lang}' is not a language code: write fr, en, de…")
+    for key, message in override_problems(meta):
+        error(key, message)
     full_text = meta.get("full_text")
     if full_text is not None and not isinstance(full_text, bool):
         error("full_text", "'full_text' must be true or false")
@@ -269,6 +274,7 @@ def _validate(
         lang=str(lang),
         full_text=full_text if isinstance(full_text, bool) else None,
         extra=extra,
+        overrides={k: meta[k] for k in OVERRIDE_KEYS if k in meta},
     ), []
 
 

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .analysis.summary import excerpt_of, summary_of
-from .analysis.themes import assign_themes
+from .analysis.digest import Digest, build_digest, digest_views
 from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
@@ -30,6 +29,8 @@ class Entry:
     summary: str
     excerpt: str
     full_text: bool
+    related: tuple[Entry, ...] = ()  # the same story in other articles (analysis/digest.py)
+    quotes: tuple = ()  # QuoteView, analysis/digest.py
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class ThemeSection:
     url: str
     feed_url: str
     entries: tuple[Entry, ...]
+    stories: tuple[tuple[Entry, ...], ...] = ()  # entries, each story once (lead, *others)
+    quotes: tuple = ()  # QuoteView, analysis/digest.py
 
 
 @dataclass(frozen=True)
@@ -81,13 +84,15 @@ class Site:
     months: tuple[Month, ...]
     outlets: tuple[Outlet, ...]
     pages: tuple[Page, ...]
+    people: tuple = ()  # PersonView, analysis/digest.py
 
 
 def build_site(articles: list[Article], config: Config) -> Site:
     """Arrange validated articles into entries, themes, months, outlets and pages."""
+    digest = build_digest(articles, config)
     entries = tuple(
         sorted(
-            (_entry(a, config) for a in articles),
+            (_entry(a, config, digest) for a in articles),
             key=lambda e: (e.article.date.sort_key, e.article.slug),
             reverse=True,
         )
@@ -101,6 +106,7 @@ def build_site(articles: list[Article], config: Config) -> Site:
         )
         for theme in config.themes
     )
+    entries, sections, people = digest_views(digest, entries, sections)
     unthemed = tuple(e for e in entries if not e.themes)
     months = tuple(
         Month(ArticleDate(year, month), f"archives/{year:04d}/{month:02d}/", tuple(group))
@@ -114,20 +120,31 @@ def build_site(articles: list[Article], config: Config) -> Site:
         for name, group in groupby(by_outlet, key=lambda e: e.article.source)
     )
     pages = _pages(entries, sections, unthemed, months, outlets, config)
-    return Site(entries, sections, unthemed, months, outlets, pages)
+    if people:
+        pages += (
+            Page(
+                "personnes/index.html",
+                "personnes/",
+                "people.html",
+                "Personnes et organisations",
+                {"people": people},
+            ),
+        )
+    return Site(entries, sections, unthemed, months, outlets, pages, people)
 
 
-def _entry(article: Article, config: Config) -> Entry:
-    """Decide an article's themes, summary, excerpt and whether its full text is shown."""
-    themes = tuple(t for t in config.themes if t.id in assign_themes(article, config))
-    summary = summary_of(article)
+def _entry(article: Article, config: Config, digest: Digest) -> Entry:
+    """An article's themes, summary and excerpt (from its analysis), and whether its full
+    text is shown."""
+    analysis = digest.analyses[article.slug]
+    themes = tuple(t for t in config.themes if t.id in analysis.theme_ids)
     full_text = config.full_text if article.full_text is None else article.full_text
     return Entry(
         article,
         f"articles/{article.slug}/",
         themes,
-        summary,
-        excerpt_of(article, summary),
+        analysis.summary,
+        analysis.excerpt,
         full_text,
     )
 

@@ -53,22 +53,24 @@ def test_sentences_respect_abbreviations_and_quotes():
     ]
 
 
-def test_summary_is_the_first_whole_sentences_of_the_lede(project):
+def test_summary_prefers_central_sentences_and_the_lede(project):
     project.article(
         "a",
         body="""\
         ## Un intertitre
 
-        Première phrase du chapeau. Deuxième phrase, plus longue, qui explique les faits. Troisième.
-        Quatrième phrase qui ne doit pas venir.
+        OpenAI présente Sora aux studios de Hollywood cette semaine à Los Angeles.
+        La météo était clémente sur la ville ce jour-là, disent les passants interrogés.
 
-        Un autre paragraphe.
+        Les studios de Hollywood étudient Sora, l’outil vidéo présenté par OpenAI.
+
+        Un autre paragraphe parle de cuisine italienne et de recettes de pâtes fraîches.
     """,
     )
     article, _ = load_one(project)
     assert summary_of(article) == (
-        "Première phrase du chapeau. Deuxième phrase, plus longue, "
-        "qui explique les faits. Troisième."
+        "OpenAI présente Sora aux studios de Hollywood cette semaine à Los Angeles. "
+        "Les studios de Hollywood étudient Sora, l’outil vidéo présenté par OpenAI."
     )
 
 
@@ -146,3 +148,30 @@ def test_an_article_may_have_several_themes_or_none(project):
     articles, _ = load_articles(config)
     themes = {a.slug: assign_themes(a, config) for a in articles}
     assert themes == {"a": ("studio-outreach", "labor-worries"), "b": ()}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L’IA d'OpenAI, jusqu’à «Sora»… Les studios’ « Studio »",
+        "x² ٣ snake_case l'_a qu’il lorsqu'elle",
+        "Newton-Rex--lui \u00a0 aujourd’hui-même\tÉQUIPES\n",
+    ],
+)
+def test_memoized_stems_are_the_reference_stems(text):
+    from revue.analysis.lexicon import fast_stems
+
+    assert fast_stems(text) == stems(text)
+    assert fast_stems(text) == stems(text)  # the second time from the caches
+
+
+def test_sentence_centrality_sums_the_pairwise_similarities():
+    from revue.analysis.summary import _centrality, _similarity
+
+    bags = [{"a", "b", "c"}, {"a"}, set(), {"b", "c", "d", "e"}, {"a", "b", "c"}, {"z"}]
+    expected = [
+        sum(_similarity(bag, other) for j, other in enumerate(bags) if j != i)
+        for i, bag in enumerate(bags)
+    ]
+    assert _centrality(bags) == expected
+    assert expected[0] > 0 and expected[5] == 0

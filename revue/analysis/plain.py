@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .lexicon import content_stems
 
 _MD = MarkdownIt("commonmark", {"html": False})
 # A sentence ends with . ! ? or … (maybe followed by a closing » or quote) before a space
 # and an upper-case letter or an opening «. Abbreviations like « M. » or « Inc. » do not end one.
-_BOUNDARY = re.compile(r"(?<=[.!?…])(?:\s*[»”])?\s+(?=[«“\"A-ZÀ-ÖØ-Þ0-9])")
+# The match starts at the punctuation mark (a literal first character is fast to scan for).
+_BOUNDARY = re.compile(r"[.!?…](?:\s*[»”])?\s+(?=[«“\"A-ZÀ-ÖØ-Þ0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:M|Mme|MM|Dr|St|Inc|Corp|Ltd|etc|cf|p|av|J\.-C)|\b[A-Z])\.$")
 
 
-def paragraphs(body: str) -> list[str]:
+@lru_cache(maxsize=4)  # paragraphs and quotations read the same parse: Markdown is costly
+def parse(body: str) -> tuple[Token, ...]:
+    """The body's CommonMark tokens (raw HTML off). Callers must not modify them."""
+    return tuple(_MD.parse(body))
+
+
+@lru_cache(maxsize=16)  # the analyses of one article ask for it several times
+def paragraphs(body: str) -> tuple[str, ...]:
     """The body's prose paragraphs as plain text, skipping headings, quotes, lists and code."""
     result = []
     depth = 0
-    tokens = _MD.parse(body)
+    tokens = parse(body)
     for index, token in enumerate(tokens):
         if token.type in ("blockquote_open", "bullet_list_open", "ordered_list_open"):
             depth += 1
@@ -32,10 +44,22 @@ def paragraphs(body: str) -> list[str]:
                 else ""
                 for child in token.children or []
             )
-            text = re.sub(r"\s+", " ", text).strip()
+            text = " ".join(text.split())  # spaces collapsed, ends stripped
             if text and not text.startswith("{"):
                 result.append(text)
-    return result
+    return tuple(result)
+
+
+@lru_cache(maxsize=16)
+def prose_sentences(body: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every sentence of the prose paragraphs with its content stems, in text order. A
+    sentence boundary is always a space, so a paragraph's stems are its sentences' stems
+    one after the other: the summary and the lede read the same stemming."""
+    return tuple(
+        (sentence, tuple(content_stems(sentence)))
+        for paragraph in paragraphs(body)
+        for sentence in sentences(paragraph)
+    )
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -43,8 +67,8 @@ def sentences(paragraph: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
-        candidate = paragraph[start : match.start()].rstrip()
-        if _ABBREVIATION.search(candidate):
+        candidate = paragraph[start : match.start() + 1].rstrip()
+        if _ABBREVIATION.search(candidate, max(0, len(candidate) - 8)):  # its end only
             continue
         candidate = paragraph[start : match.end()].strip()
         if candidate:

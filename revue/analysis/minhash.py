@@ -1,0 +1,88 @@
+"""MinHash signatures and LSH banding: candidate pairs of similar sets in near-linear time.
+
+A signature is SIGNATURE_SIZE minima of affine permutations of a stable 64-bit hash of each
+token (blake2b, never Python's salted hash()). Two sets agree on one minimum with
+probability equal to their Jaccard similarity; cutting the signature into bands of
+BAND_ROWS rows, pairs sharing a whole band become candidates (≈ 77 % of pairs at Jaccard
+0.15, 99 % at 0.3, 15 % at 0.05). Within a bucket, each member is paired only with the
+next `window` members in the caller's order, so a bucket of near-identical items costs
+linear work, not quadratic. Bands and buckets are computed with numpy, pairs deduplicated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+SIGNATURE_SIZE = 128
+BAND_ROWS = 2
+MERGE_BANDS = 8  # bands whose pairs are held before duplicates are dropped
+_MASK = (1 << 64) - 1
+_PRIME = (1 << 61) - 1
+
+
+def _permutations(count: int) -> tuple[tuple[int, int], ...]:
+    """`count` fixed (odd multiplier, offset) pairs, derived from their index."""
+    pairs = []
+    for index in range(count):
+        digest = hashlib.blake2b(f"revue-minhash-{index}".encode(), digest_size=16).digest()
+        pairs.append((int.from_bytes(digest[:8], "big") | 1, int.from_bytes(digest[8:], "big")))
+    return tuple(pairs)
+
+
+_PERMUTATIONS = _permutations(SIGNATURE_SIZE)
+# The same permutations as unsigned 64-bit columns: numpy's uint64 products wrap modulo
+# 2**64, which is the `& _MASK` of the formula, so the minima are the same integers.
+_MULTIPLIERS = np.array([a for a, _ in _PERMUTATIONS], dtype=np.uint64)
+_OFFSETS = np.array([b for _, b in _PERMUTATIONS], dtype=np.uint64)
+
+
+@lru_cache(maxsize=1 << 18)
+def token_hash(token: str) -> int:
+    """A stable 64-bit hash of a token."""
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+
+
+def signature(tokens: Iterable[str]) -> tuple[int, ...]:
+    """The MinHash signature of a set of tokens; () for an empty set:
+    min over tokens of ((a * hash + b) mod 2**64) mod (2**61 - 1), for each (a, b)."""
+    hashes = np.array([token_hash(t) for t in set(tokens)], dtype=np.uint64)
+    if not hashes.size:
+        return ()
+    values = (hashes[:, None] * _MULTIPLIERS + _OFFSETS) % np.uint64(_PRIME)
+    return tuple(values.min(axis=0).tolist())
+
+
+def candidate_pairs(signatures: Sequence[tuple[int, ...]], window: int = 8) -> np.ndarray:
+    """Index pairs (i < j) whose signatures share a band, each once, sorted: an array of
+    shape (pairs, 2). Items should be given in a meaningful order (e.g. by date): a bucket
+    pairs each member with the next `window` ones only. Empty signatures pair with none."""
+    rows = [n for n, sig in enumerate(signatures) if sig]
+    if len(rows) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    matrix = np.array([signatures[n] for n in rows], dtype=np.uint64)
+    index = np.array(rows, dtype=np.int64)
+    unique = np.empty(0, dtype=np.int64)
+    codes = []
+    for band in range(0, SIGNATURE_SIZE, BAND_ROWS):
+        keys = matrix[:, band : band + BAND_ROWS]
+        order = np.lexsort(keys.T[::-1])  # stable: a bucket's members stay in index order
+        ordered = keys[order]
+        bucket = np.cumsum(np.concatenate(([0], (ordered[1:] != ordered[:-1]).any(axis=1))))
+        for step in range(1, window + 1):
+            same = bucket[:-step] == bucket[step:]
+            first, second = index[order[:-step][same]], index[order[step:][same]]
+            codes.append(first * len(signatures) + second)
+        if len(codes) >= MERGE_BANDS * window or band + BAND_ROWS >= SIGNATURE_SIZE:
+            unique = _sorted_unique(np.concatenate([unique, *codes]))  # bounded memory
+            codes = []
+    return np.stack((unique // len(signatures), unique % len(signatures)), axis=1)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique without its overhead)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
