@@ -80,6 +80,8 @@ def search_record(entry: Entry, md: MarkdownIt, french_date: str) -> dict[str, o
     parts = [entry.summary, entry.excerpt]
     if entry.full_text:
         parts.append(plain_text(article.body, md))
+    # The quotations the article page shows, with their speakers.
+    parts += [f"{quote.text} {quote.speaker}".strip() for quote in entry.quotes]
     # Who published and who is cited come last, so that excerpts show the text first.
     parts += [article.source, ", ".join(article.authors), ", ".join(article.sources)]
     return {

@@ -177,3 +177,23 @@ def test_cbor_round_trip() -> None:
     value = ["1.5.2", [0, 23, 24, 255, 256, 65536, 2**32, -1, -25], ["é" * 30], [[]]]
     assert _unpack(_pack(value)) == value
     assert _unpack(b"not pagefind") is None
+
+
+def test_records_hold_the_quotations_and_their_speakers(project) -> None:
+    project.article(
+        "2024-03-03-perry",
+        title="Tyler Perry suspend ses studios",
+        date="2024-03-03",
+        source="Le Monde",
+        front="""\
+            themes: [labor-worries]
+            summary: "Le producteur renonce à agrandir ses studios."
+            """,
+        body=(
+            "Le producteur a réagi à la démonstration.\n\n"
+            "« Je ne peux plus agrandir mes studios en sachant cela », a déclaré Tyler Perry.\n"
+        ),
+    )
+    site, _ = site_of(project)
+    (record,) = records_by_url(site).values()
+    assert "Je ne peux plus agrandir mes studios en sachant cela Tyler Perry" in record["content"]
