@@ -107,7 +107,7 @@ def parse_article(
 ) -> tuple[Article | None, list[SourceError]]:
     """Validate one article file's bytes; `shown` is the path used in messages."""
     if len(data) > MAX_BYTES:
-        size = f"{len(data) / 1_000_000:.1f} MB"
+        size = f"{-(-len(data) // 100_000) / 10:.1f} MB"  # rounded up: never "1.0 MB"
         return None, [
             SourceError(
                 shown,
@@ -289,7 +289,8 @@ def _validate(
     if meta.get("date") not in (None, ""):
         try:
             date = parse_date(meta["date"])
-        except ValueError as problem:
+            _ = date.sort_key  # a moment by year 1 or 9999 may not convert to UTC
+        except (ValueError, OverflowError) as problem:
             error("date", f"bad date: {problem}")
     for key in ("title", "source", "url", "summary", "excerpt", "slug", "lang"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], str):
@@ -310,7 +311,9 @@ def _validate(
             fix = f"did you mean '{hint}'?" if hint else f"known themes: {', '.join(known_ids)}"
             error("themes", f"unknown theme '{theme}': {fix}")
     slug = meta.get("slug") or _DATE_PREFIX.sub("", Path(shown).stem)
-    if isinstance(slug, str) and not _SLUG.match(slug):
+    if isinstance(slug, str) and len(slug) > 120:
+        error("slug" if "slug" in meta else "title", "the slug is too long: keep it under 120")
+    elif isinstance(slug, str) and not _SLUG.match(slug):
         error(
             "slug" if "slug" in meta else "title",
             f"'{slug}' cannot be a URL slug: use lower-case letters, digits and hyphens",
