@@ -358,3 +358,54 @@ def test_two_builds_at_once_never_mix_their_sites(site) -> None:
             build.wait(timeout=120)
             assert build.returncode == 0, build.stderr.read()
         assert site.hashes() == new
+
+
+# --------------------------------------------------------------------------- editors' files
+
+
+def test_new_never_overwrites_without_force_and_replaces_atomically(site, run_cli) -> None:
+    path = site.root / "content" / "articles" / "2024-03-25-mon-titre.md"
+    path.write_text("le travail de l’éditeur\n", encoding="utf-8")
+    code, out, err = run_cli(site, "new", "Mon titre", "--date", "2024-03-25")
+    assert (code, out, err) == (
+        1,
+        "",
+        "content/articles/2024-03-25-mon-titre.md: already exists; pass --force to overwrite it\n",
+    )
+    assert path.read_text(encoding="utf-8") == "le travail de l’éditeur\n"
+    steps = _run(
+        site.root, "new", "Mon titre", "--date", "2024-03-25", "--force", driver=("count", "0", "-")
+    )
+    assert steps.returncode == 0
+    path.write_text("le travail de l’éditeur\n", encoding="utf-8")
+    events = steps.stderr.strip().splitlines()[-2].removeprefix("steps: ").split()
+    for step in range(1, len(events) + 1):  # killed at any step: the old file or the new one
+        killed = _run(
+            site.root,
+            "new",
+            "Mon titre",
+            "--date",
+            "2024-03-25",
+            "--force",
+            driver=("kill", str(step), "-"),
+        )
+        assert killed.returncode == -signal.SIGKILL
+        text = path.read_text(encoding="utf-8")
+        assert text == "le travail de l’éditeur\n" or text.startswith("---\ntitle: Mon titre\n")
+        path.write_text("le travail de l’éditeur\n", encoding="utf-8")
+    code, out, _ = run_cli(site, "new", "Mon titre", "--date", "2024-03-25", "--force")
+    assert code == 0 and path.read_text(encoding="utf-8").startswith("---\ntitle: Mon titre\n")
+    visible = [p.name for p in path.parent.iterdir() if not p.name.startswith(".")]
+    assert sorted(n for n in visible if "mon-titre" in n) == [path.name]  # temp files hidden
+
+
+def test_import_never_overwrites_without_force(site, run_cli) -> None:
+    pasted = REPO / "tests" / "fixtures" / "import" / "published.txt"
+    target = site.root / "content" / "articles" / "mine.md"
+    target.write_text("le travail de l’éditeur\n", encoding="utf-8")
+    code, out, err = run_cli(site, "import", str(pasted), "--output", str(target))
+    assert code == 1
+    assert f"{target}: already exists; pass --force to overwrite it" in out + err
+    assert target.read_text(encoding="utf-8") == "le travail de l’éditeur\n"
+    code, _, _ = run_cli(site, "import", str(pasted), "--output", str(target), "--force")
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("---\n")
