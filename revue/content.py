@@ -160,7 +160,7 @@ def parse_article(
         # the problem mark is where the parser gave up, often the end of the frontmatter.
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
+        problem = " ".join((getattr(error, "problem", None) or str(error)).split())
         return None, [
             SourceError(
                 shown,
@@ -275,7 +275,8 @@ def _validate(
     errors: list[SourceError] = []
 
     def error(key: str, message: str) -> None:
-        errors.append(SourceError(shown, key_lines.get(key, 1), message))
+        one_line = message.replace("\r", "\\r").replace("\n", "\\n")  # values may hold breaks
+        errors.append(SourceError(shown, key_lines.get(key, 1), one_line))
 
     for key in REQUIRED_KEYS:
         if key not in meta or meta[key] in (None, ""):
