@@ -143,15 +143,23 @@ def _operations(site) -> int:
 
 
 def _kill_points(steps: list[str]) -> list[int]:
-    """Every step that is not writing one file (renames, removals, mkdir of the staging
-    folder, chmod, ctypes calls such as renameat2), and four file writes spread evenly; all
-    of them with FAULTS_EVERY_STEP=1."""
+    """The first and last steps, every rename, chmod, truncate or ctypes call (renameat2)
+    and every removal up to the last swap, and four steps spread evenly; every step with
+    FAULTS_EVERY_STEP=1."""
     if os.environ.get("FAULTS_EVERY_STEP") == "1":
         return list(range(1, len(steps) + 1))
-    special = [n for n, event in enumerate(steps, 1) if event not in ("open", "os.mkdir")]
-    opens = [n for n, event in enumerate(steps, 1) if event in ("open", "os.mkdir")]
-    spread = opens[:: max(1, len(opens) // 4)]
-    return sorted({1, *special, *spread, len(steps)})
+    swaps = [
+        n for n, event in enumerate(steps, 1) if event in ("os.rename", "ctypes.call_function")
+    ]
+    last_swap = max(swaps, default=len(steps))
+    critical = {
+        n
+        for n, event in enumerate(steps, 1)
+        if event in ("os.rename", "ctypes.call_function", "os.chmod", "os.truncate")
+        or (event in ("os.rmdir", "os.remove", "shutil.rmtree") and n <= last_swap + 1)
+    }
+    spread = set(range(1, len(steps) + 1, max(1, len(steps) // 4)))
+    return sorted({1, len(steps), *critical, *spread})
 
 
 @pytest.mark.xfail(strict=True, reason="two-rename swap window in revue/output.py")

@@ -284,7 +284,9 @@ def test_a_burst_of_1000_saves_gives_few_rebuilds_and_the_last_state(root: Path)
         settle(server)
         rebuilds = server.reports[before:]
         print(f"1000 saves: {len(rebuilds)} rebuilds")
-        assert 1 <= len(rebuilds) <= 20, len(rebuilds)  # far fewer than one per save
+        # A batch ends after 50 ms without a save; on a busy machine the saving loop itself
+        # pauses that long now and then, so the count varies (5 to 23 measured).
+        assert 1 <= len(rebuilds) <= 100, len(rebuilds)  # far fewer than one per save
         assert not rebuilds[-1].errors
         assert b"Alpha n999" in _page(server)
         on_disk = (server.output / "articles" / "alpha" / "index.html").read_text()
