@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: site test lint serve clean
+.PHONY: site test lint serve fuzz clean
 
 site: $(VENV)/.runtime
 	$(PY) build.py
@@ -22,6 +22,9 @@ lint: $(VENV)/.test
 
 serve: $(VENV)/.runtime
 	$(PY) build.py serve
+
+fuzz: $(VENV)/.test
+	$(PY) scripts/fuzz.py
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

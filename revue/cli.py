@@ -14,6 +14,7 @@ from .analysis.digest import build_digest
 from .config import load_config
 from .content import load_articles
 from .errors import BuildError
+from .lock import BuildLocked, build_lock
 from .newfile import new_article_text
 from .output import write_site
 from .pipeline import build_files
@@ -112,7 +113,19 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
     config, articles = _load(root, args.base_url)
     output = args.output or (root / config.output_dir)
     files, _ = build_files(config, articles)
-    write_site(files, output)
+    try:
+        with build_lock(output, on_wait=lambda line: print(line, file=sys.stderr)):
+            write_site(files, output)
+    except BuildLocked as error:
+        print(error, file=sys.stderr)
+        return 1
+    except OSError as error:  # read-only folder, full disk…
+        print(
+            f"{_shown(output, root)}/: cannot write the site ({error.strerror or error}); "
+            "the previous site is left as it was.",
+            file=sys.stderr,
+        )
+        return 1
     pages = sum(1 for name in files if name.endswith(".html"))
     print(
         f"Built {len(articles)} articles into {_shown(output, root)}/ ({pages} pages, "
@@ -183,8 +196,13 @@ def run_new(args: argparse.Namespace, root: Path) -> int:
             f"{_shown(path, root)}: already exists; pass --force to overwrite it", file=sys.stderr
         )
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new_article_text(args.title, date, args.source, config), encoding="utf-8")
+    from .import_command import ImportFailure, write_new_file
+
+    try:  # through a temporary file renamed into place: a crash never leaves half a file
+        write_new_file(path, new_article_text(args.title, date, args.source, config), force=True)
+    except ImportFailure as error:
+        print(error, file=sys.stderr)
+        return 1
     print(f"Created {_shown(path, root)}: fill in the source, the url and the text.")
     return 0
 

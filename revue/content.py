@@ -40,6 +40,11 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 _FENCE = re.compile(r"^-{3,}\s*$")  # the boundary python-frontmatter splits on
+MAX_BYTES = 1_000_000  # an article file larger than this is refused with an error
+MAX_DEPTH = 20  # lists and mappings nested deeper than this in the frontmatter are refused
+MAX_VALUES = 10_000  # values the frontmatter may expand to through YAML aliases (&a … *a)
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_WEB_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ def article_paths(config: Config) -> list[Path]:
     return sorted(
         p
         for p in folder.rglob("*.md")
-        if not any(part.startswith((".", "#")) for part in p.relative_to(folder).parts)
+        if p.is_file()
+        and not any(part.startswith((".", "#")) for part in p.relative_to(folder).parts)
     )
 
 
@@ -86,7 +92,12 @@ def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:
     errors: list[SourceError] = []
     for path in article_paths(config):
         shown = path.relative_to(config.root).as_posix()
-        article, problems = parse_article(shown, path.read_bytes(), config)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            errors.append(SourceError(shown, 0, f"cannot be read ({error.strerror}): check it"))
+            continue
+        article, problems = parse_article(shown, data, config)
         errors.extend(problems)
         if article is not None and not article.is_draft:
             articles.append(article)
@@ -98,6 +109,16 @@ def parse_article(
     shown: str, data: bytes, config: Config
 ) -> tuple[Article | None, list[SourceError]]:
     """Validate one article file's bytes; `shown` is the path used in messages."""
+    if len(data) > MAX_BYTES:
+        size = f"{-(-len(data) // 100_000) / 10:.1f} MB"  # rounded up: never "1.0 MB"
+        return None, [
+            SourceError(
+                shown,
+                1,
+                f"the file is {size}, more than the 1 MB an article may be: "
+                "keep only the passages the review quotes",
+            )
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -110,7 +131,7 @@ def parse_article(
                 "re-save the file with the UTF-8 encoding",
             )
         ]
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         return None, [
@@ -132,12 +153,17 @@ def parse_article(
     body_line = closing + 2
     try:
         metadata, key_lines = _parse_yaml(meta_text)
+    except yaml.reader.ReaderError as error:
+        line = meta_text[: error.position].count("\n") + 1
+        char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
+        message = f"{char} is not allowed in the frontmatter: remove it"
+        return None, [SourceError(shown, line, message)]
     except yaml.YAMLError as error:
         # The context mark is where the broken construct starts (an unclosed « [ » or quote);
         # the problem mark is where the parser gave up, often the end of the frontmatter.
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
+        problem = " ".join((getattr(error, "problem", None) or str(error)).split())
         return None, [
             SourceError(
                 shown,
@@ -168,6 +194,7 @@ class _FrontmatterShapeError(ValueError):
 
 def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
     """Parse the frontmatter YAML; return the mapping and each top-level key's file line."""
+    _check_size(meta_text)
     loader = _Loader(meta_text)
     try:
         node = loader.get_single_node()
@@ -192,6 +219,53 @@ def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
     return {str(k): v for k, v in data.items()}, key_lines
 
 
+def _check_size(meta_text: str) -> None:
+    """Refuse frontmatter nested too deeply or expanding to too many values through aliases
+    (the « billion laughs »), before it is built: raise _FrontmatterShapeError."""
+    sizes: dict[str, int] = {}
+    open_counts: list[tuple[int, str | None]] = []
+    total = 0
+    for event in yaml.parse(meta_text, Loader=_Loader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_counts) >= MAX_DEPTH:
+                raise _FrontmatterShapeError(
+                    line, f"lists or mappings nested more than {MAX_DEPTH} deep: flatten them"
+                )
+            open_counts.append((total, event.anchor))
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            start, anchor = open_counts.pop()
+            if anchor:
+                sizes[anchor] = total - start
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            total += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            total += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        if total > MAX_VALUES:
+            raise _FrontmatterShapeError(
+                line,
+                f"the aliases (*name) expand to more than {MAX_VALUES} values: "
+                "write the values out instead",
+            )
+
+
+def _unprintable(value: object) -> str | None:
+    """The first control character or lone surrogate in a frontmatter value, or None."""
+    if isinstance(value, str):
+        found = _UNPRINTABLE.search(value)
+        return found.group() if found else None
+    items = value.items() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        for part in item if isinstance(value, dict) else (item,):
+            if (found := _unprintable(part)) is not None:
+                return found
+    return None
+
+
 def _validate(
     shown: str,
     meta: dict[str, object],
@@ -204,7 +278,8 @@ def _validate(
     errors: list[SourceError] = []
 
     def error(key: str, message: str) -> None:
-        errors.append(SourceError(shown, key_lines.get(key, 1), message))
+        one_line = message.replace("\r", "\\r").replace("\n", "\\n")  # values may hold breaks
+        errors.append(SourceError(shown, key_lines.get(key, 1), one_line))
 
     for key in REQUIRED_KEYS:
         if key not in meta or meta[key] in (None, ""):
@@ -218,11 +293,18 @@ def _validate(
     if meta.get("date") not in (None, ""):
         try:
             date = parse_date(meta["date"])
-        except ValueError as problem:
+            _ = date.sort_key  # a moment by year 1 or 9999 may not convert to UTC
+        except (ValueError, OverflowError) as problem:
             error("date", f"bad date: {problem}")
     for key in ("title", "source", "url", "summary", "excerpt", "slug", "lang"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], str):
             error(key, f"'{key}' must be text: put the value in quotes")
+    for key, value in meta.items():
+        if (char := _unprintable(value)) is not None:
+            error(key, f"'{key}' contains the invisible character U+{ord(char):04X}: remove it")
+    url = meta.get("url")
+    if isinstance(url, str) and url and not _WEB_URL.match(url.strip()):
+        error("url", "'url' must be a web address starting with https:// or http://")
     authors = _string_list(meta.get("author"), "author", error)
     sources = _string_list(meta.get("sources"), "sources", error)
     themes = _string_list(meta.get("themes"), "themes", error)
@@ -233,7 +315,9 @@ def _validate(
             fix = f"did you mean '{hint}'?" if hint else f"known themes: {', '.join(known_ids)}"
             error("themes", f"unknown theme '{theme}': {fix}")
     slug = meta.get("slug") or _DATE_PREFIX.sub("", Path(shown).stem)
-    if isinstance(slug, str) and not _SLUG.match(slug):
+    if isinstance(slug, str) and len(slug) > 120:
+        error("slug" if "slug" in meta else "title", "the slug is too long: keep it under 120")
+    elif isinstance(slug, str) and not _SLUG.match(slug):
         error(
             "slug" if "slug" in meta else "title",
             f"'{slug}' cannot be a URL slug: use lower-case letters, digits and hyphens",

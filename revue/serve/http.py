@@ -78,6 +78,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # hundreds of tabs may (re)connect their event streams at once
 
     def __init__(self, address: tuple[str, int], live: LiveSite, base_path: str):
         self.live = live
@@ -165,5 +166,5 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
                 missed = live.wait_news(last, KEEP_ALIVE)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the tab closed or the connection broke mid-stream
             return

@@ -10,6 +10,8 @@ event came for `step` milliseconds (or after `debounce` milliseconds at most).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -86,6 +88,19 @@ def lasting(batch: set[tuple[watchfiles.Change, str]]) -> set[Path]:
     return {Path(path) for _, path in batch if path not in transient}
 
 
+def snapshot(folders: list[Path], accept: SourceFilter) -> dict[Path, tuple[int, int]]:
+    """`{source file: (mtime in ns, size)}` for the files directly inside `folders`."""
+    files = {}
+    for folder in folders:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_file() and accept(watchfiles.Change.modified, entry.path):
+                        stat = entry.stat()
+                        files[Path(entry.path)] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
 def watch_sources(
     root: Path,
     output: Path,
@@ -93,14 +108,21 @@ def watch_sources(
     *,
     step: int = 50,
     debounce: int = 1600,
+    before: dict[Path, tuple[int, int]] | None = None,
 ) -> Iterator[set[Path]]:
     """Yield each batch of changed source paths until `stop_event` is set.
 
     When a source folder is created or deleted, the watch starts again over the new set of
-    folders, and the files of a new folder are reported as changed.
+    folders, and the files of a new folder are reported as changed. A watch takes a moment
+    to start: the files are compared with a snapshot taken before, so a save made in that
+    moment (just after the call, or while a batch that restarts the watch is handled) is
+    reported too. A caller that builds before watching passes the `snapshot` it took
+    before building as `before`, so a save made during that build is reported as well.
     """
     root, output = root.resolve(), output.resolve()
     accept = SourceFilter(root, output)
+    if before is None:
+        before = snapshot(watched_folders(root, output), accept)
     while not stop_event.is_set():
         folders = watched_folders(root, output)
         watched = set(folders)
@@ -112,17 +134,29 @@ def watch_sources(
             debounce=debounce,
             stop_event=stop_event,
             raise_interrupt=False,
+            rust_timeout=200,
+            yield_on_timeout=True,
         )
+        started = False
         try:
             for batch in batches:
                 changed = lasting(batch)
+                if not started:  # the watch is running now: what changed while it started?
+                    started = True
+                    now = snapshot(folders, accept)
+                    changed |= {
+                        p for p in before.keys() | now.keys() if before.get(p) != now.get(p)
+                    }
                 if not changed:
                     continue
                 added = {p for p in changed if p.is_dir() and p not in watched}
                 for folder in added:
                     changed.update(p for p in folder.rglob("*") if p.is_file())
+                restart = added or any(p in watched and not p.is_dir() for p in changed)
+                if restart:  # a folder came or went: watch the new set of folders
+                    before = snapshot(watched_folders(root, output), accept)
                 yield changed
-                if added or any(p in watched and not p.is_dir() for p in changed):
-                    break  # a folder came or went: watch the new set of folders
+                if restart:
+                    break
         except FileNotFoundError:  # a folder vanished before its watch began
             continue
