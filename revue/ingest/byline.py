@@ -1,0 +1,185 @@
+"""The title, author and date of an article read from the lines of a whole pasted page
+around the article's start: « Par Jeanne Dupont », « Marie Martin | lundi 9 décembre 2019
+à 09h08 », « publié le 1er novembre 2023 à 16h28 », a name alone next to a date, the
+headline above them. In: plain lines; out: values or None (nothing is guessed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from revue.ingest.blocks import looks_like_heading
+from revue.ingest.chrome import classify
+from revue.ingest.datefind import find_dates
+from revue.ingest.zone import STAMPED, STOP_WORDS, folded_words, is_prose
+from revue.text import fold
+
+_PARTICLE = r"(?:de |du |des |d['’]|van |von |le |la |el |al |ben )"
+_TOKEN = r"[A-ZÀ-Ý][\w’'.-]*"
+_NAME = rf"{_TOKEN}(?: {_PARTICLE}?{_TOKEN}){{0,3}}"
+_NAMES = rf"{_NAME}(?:\s*(?:,|\bet\b|&|\band\b)\s*{_NAME})*"
+_LABEL = (
+    r"(?i:par|by|auteure?s?(?: ?\(s\))?\s*:|texte\s*:|propos recueillis par"
+    r"|r[ée]dig[ée] par|[ée]crit par|signé par)"
+)
+_PAR_LINE = re.compile(rf"^{_LABEL}\s*(?P<names>{_NAMES})(?P<rest>.*)$")
+_PAR_INSIDE = re.compile(rf"(?:^|[|•—–-]\s*)(?i:par|by)\s+(?P<names>{_NAMES})\s*(?:[|•—–-]|$)")
+_NAME_THEN_DATE = re.compile(rf"^(?P<names>{_NAMES})\s*[|•—–,-]\s*(?:le\s+)?\w*\s*\d")
+_LABEL_ALONE = re.compile(rf"^{_LABEL}\s*$")
+_NAME_ONLY = re.compile(rf"^(?P<names>{_NAMES})$")
+_REST_OK = re.compile(r"^\s*($|[,|•—–(-]|le\b|publi|mis |\d|à\b|\w+ \d)", re.IGNORECASE)
+_PUBLISHED = re.compile(r"\b(publi[ée]e?|mis en ligne|post[ée]|paru|créé|date)\b", re.I)
+_UPDATED = re.compile(r"\b(mis à jour|mise à jour|modifi[ée]|actualis[ée])\b", re.I)
+_DATE_LINE_MAX = 120
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the lines around an article's start say about it."""
+
+    title: str | None
+    author: list[str]
+    date: str | None
+    lines: frozenset[int]  # the byline and date lines, left out of the body
+
+
+def _undouble(text: str) -> str:
+    """« Jeanne Dupont Jeanne Dupont » (a name shown twice by the page) → « Jeanne Dupont »."""
+    words = text.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
+
+
+def split_names(names: str) -> list[str]:
+    """« Jeanne Dupont et Marie Martin » → the two names."""
+    parts = re.split(r"\s*(?:,|;|\bet\b|&|\band\b)\s*", names)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _plain_name(text: str) -> bool:
+    """A line that is only a person's name: 1 to 5 capitalised words, no stop word."""
+    text = _undouble(text)
+    if len(text) > 50 or not _NAME_ONLY.match(text):
+        return False
+    words = folded_words(text)
+    return 2 <= len(text.split()) <= 5 and not any(
+        w in STOP_WORDS and w not in ("de", "du", "la", "le", "d") for w in words
+    )
+
+
+def author_in(line: str, following: str | None) -> list[str]:
+    """The author names a byline line states, [] when it is not a byline."""
+    line = line.strip()
+    if len(line) > 200:
+        return []
+    match = _PAR_LINE.match(line)
+    if match and _REST_OK.match(match["rest"]):
+        return split_names(_undouble(match["names"]))
+    if _LABEL_ALONE.match(line) and following and _NAME_ONLY.match(following.strip()):
+        return split_names(_undouble(following.strip()))
+    if len(line) <= 160 and (match := _PAR_INSIDE.search(line)):
+        return split_names(match["names"])
+    match = _NAME_THEN_DATE.match(line)
+    if match and find_dates(line, dt.date.max):
+        return split_names(match["names"])
+    return []
+
+
+def byline_author(lines: list[str]) -> list[str]:
+    """The first byline's names among `lines` (« Par … », « Auteur : … »), [] if none."""
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if names := author_in(line, following):
+            return names
+    return []
+
+
+def _date_in(line: str) -> tuple[str, int] | None:
+    """The date of a date line and its rank (0 « publié le », 1 a bare or byline date,
+    2 « mis à jour »), None when the line is not a short line giving a full date."""
+    if len(line) > _DATE_LINE_MAX or is_prose(line):
+        return None
+    found = [d for d in find_dates(line, dt.date.max) if d.date and d.year_given]
+    if not found:
+        return None
+    published = _PUBLISHED.search(line)
+    updated = _UPDATED.search(line)
+    if published and updated and updated.start() < published.start():
+        return found[-1].date.iso, 0
+    rank = 0 if published else 2 if updated else 1
+    return found[0].date.iso, rank
+
+
+def _title_score(lines: list[str], index: int, anchor: int, page: str) -> float:
+    """How much line `index` reads as the headline: a heading-like line (or a quotation)
+    of 3+ words just above the byline or the date, repeated elsewhere on the page
+    (breadcrumb, share box); 0 when it cannot be the title."""
+    text = lines[index].strip()
+    words = len(text.split())
+    if words < 3 or len(text) > 250 or classify(text) or STAMPED.match(text):
+        return 0.0
+    quoted = text.startswith(("«", '"', "“")) and text.endswith(("»", '"', "”"))
+    if not (looks_like_heading(text, 250) or quoted or text.endswith("…")):
+        return 0.0
+    repeats = min(page.count(fold(text)) - 1, 2) * 0.5
+    offset = anchor - index
+    near = 3.0 if 1 <= offset <= 3 else 1.5 if 4 <= offset <= 6 else -1.0 if offset < 0 else 0.0
+    return 1.0 + min(words, 15) / 15 + repeats + near
+
+
+def _by_distance(indices: range, start: int) -> list[int]:
+    """Indices nearest to `start` first, a line before it winning over one after it."""
+    return sorted(indices, key=lambda index: (abs(start - 0.5 - index), index))
+
+
+def read_header(lines: list[str], start: int, end: int) -> Header:
+    """Title, author and date from the lines around the article's first paragraph (25
+    before it, 8 after it), the lines nearest to it first."""
+    window = range(max(0, start - 25), min(end, start + 8))
+    author: list[str] = []
+    used: set[int] = set()
+    anchor = None
+    for index in _by_distance(window, start):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        names = author_in(lines[index], following)
+        if names:
+            author, anchor = names, index
+            used.add(index)
+            if _LABEL_ALONE.match(lines[index]):
+                used.add(index + 1)
+            break
+    dates = []
+    for index in window:
+        found = _date_in(lines[index])
+        if found:
+            near = abs(index - (anchor if anchor is not None else start))
+            dates.append((found[1], near, index, found[0]))
+    if not author:
+        for index in _by_distance(window, start):
+            near = [lines[j] for j in (index - 1, index + 1) if j in window]
+            if _plain_name(lines[index]) and any(_date_in(line) for line in near):
+                author, anchor = split_names(_undouble(lines[index])), index
+                used.add(index)
+                break
+    best_date = min(dates) if dates else None
+    if best_date:
+        used.add(best_date[2])
+        anchor = anchor if anchor is not None else best_date[2]
+    page = "\n".join(fold(line) for line in lines)
+    anchor = anchor if anchor is not None else start
+    scored = [
+        (_title_score(lines, index, anchor, page), index)
+        for index in window
+        if index not in used and index <= max(anchor, start)
+    ]
+    best = max(scored, default=(0.0, -1))
+    title = lines[best[1]].strip() if best[0] > 0 else None
+    return Header(
+        title=title,
+        author=author,
+        date=best_date[3] if best_date else None,
+        lines=frozenset(used | ({best[1]} if title else set())),
+    )
