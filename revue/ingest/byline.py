@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 
 from revue.ingest.blocks import looks_like_heading
-from revue.ingest.chrome import classify
-from revue.ingest.datefind import find_dates
+from revue.ingest.chrome import _SEE_ALSO, _folded, classify
+from revue.ingest.datefind import ANY_DATE, find_dates, read_match
 from revue.ingest.zone import STAMPED, STOP_WORDS, folded_words, is_prose
 from revue.text import fold
 
@@ -24,12 +24,18 @@ _LABEL = (
     r"|r[ée]dig[ée] par|[ée]crit par|signé par)"
 )
 _PAR_LINE = re.compile(rf"^{_LABEL}\s*(?P<names>{_NAMES})(?P<rest>.*)$")
-_PAR_INSIDE = re.compile(rf"(?:^|[|•—–-]\s*)(?i:par|by)\s+(?P<names>{_NAMES})\s*(?:[|•—–-]|$)")
+_PAR_INSIDE = re.compile(
+    rf"(?:^|[|•—–,-]\s*)(?i:par|by)\s+(?P<names>{_NAMES}(?:\s*\([^()]{{3,60}}\))?)\s*(?:[|•—–,-]|$)"
+)
 _NAME_THEN_DATE = re.compile(rf"^(?P<names>{_NAMES})\s*[|•—–,-]\s*(?:le\s+)?\w*\s*\d")
 _LABEL_ALONE = re.compile(rf"^{_LABEL}\s*$")
 _NAME_ONLY = re.compile(rf"^(?P<names>{_NAMES})$")
+_LONG_NAME = re.compile(rf"^{_TOKEN}(?: {_PARTICLE}?{_TOKEN}){{0,6}}$")
 _REST_OK = re.compile(r"^\s*($|[,|•—–(-]|le\b|publi|mis |\d|à\b|\w+ \d)", re.IGNORECASE)
 _PUBLISHED = re.compile(r"\b(publi[ée]e?|mis en ligne|post[ée]|paru|créé|date)\b", re.I)
+_DATE_LABEL = re.compile(
+    r"^(publi[ée]e? le|mise? en ligne( le)?|date( de publication)?)\s*:?$", re.IGNORECASE
+)
 _UPDATED = re.compile(r"\b(mis à jour|mise à jour|modifi[ée]|actualis[ée])\b", re.I)
 _DATE_LINE_MAX = 120
 
@@ -54,7 +60,10 @@ def _undouble(text: str) -> str:
 
 
 def split_names(names: str) -> list[str]:
-    """« Jeanne Dupont et Marie Martin » → the two names."""
+    """« Jeanne Dupont et Marie Martin » → the two names; a byline with a remark in
+    brackets (« A (avec B et C) ») is kept as written."""
+    if "(" in names:
+        return [names.strip()]
     parts = re.split(r"\s*(?:,|;|\bet\b|&|\band\b)\s*", names)
     return [part.strip() for part in parts if part.strip()]
 
@@ -70,18 +79,21 @@ def _plain_name(text: str) -> bool:
     )
 
 
-def author_in(line: str, following: str | None) -> list[str]:
-    """The author names a byline line states, [] when it is not a byline."""
+def author_in(line: str, following: str | None, *, loose: bool = True) -> list[str]:
+    """The author names a byline line states, [] when it is not a byline. `loose` also
+    accepts a name followed by a date (« Marie Martin | 9 décembre 2019 »)."""
     line = line.strip()
     if len(line) > 200:
         return []
     match = _PAR_LINE.match(line)
     if match and _REST_OK.match(match["rest"]):
         return split_names(_undouble(match["names"]))
-    if _LABEL_ALONE.match(line) and following and _NAME_ONLY.match(following.strip()):
+    if _LABEL_ALONE.match(line) and following and _LONG_NAME.match(following.strip()):
         return split_names(_undouble(following.strip()))
     if len(line) <= 160 and (match := _PAR_INSIDE.search(line)):
         return split_names(match["names"])
+    if not loose:
+        return []
     match = _NAME_THEN_DATE.match(line)
     if match and find_dates(line, dt.date.max):
         return split_names(match["names"])
@@ -97,20 +109,31 @@ def byline_author(lines: list[str]) -> list[str]:
     return []
 
 
-def _date_in(line: str) -> tuple[str, int] | None:
-    """The date of a date line and its rank (0 « publié le », 1 a bare or byline date,
-    2 « mis à jour »), None when the line is not a short line giving a full date."""
+def _date_in(line: str, previous: str = "") -> tuple[str, int] | None:
+    """The date of a date line and its rank (0 publication, 1 a bare or byline date,
+    2 « mis à jour » only), None when the line is not a short line giving a full date.
+    In « 30 avril 2015 (mis à jour : 1er mai 2015) » the date before the update wins."""
     if len(line) > _DATE_LINE_MAX or is_prose(line):
         return None
-    found = [d for d in find_dates(line, dt.date.max) if d.date and d.year_given]
+    found = [
+        (match.start(), item.date.iso)
+        for match in ANY_DATE.finditer(line)
+        if (item := read_match(match, dt.date.max)).date and item.year_given
+    ]
     if not found:
         return None
     published = _PUBLISHED.search(line)
     updated = _UPDATED.search(line)
-    if published and updated and updated.start() < published.start():
-        return found[-1].date.iso, 0
-    rank = 0 if published else 2 if updated else 1
-    return found[0].date.iso, rank
+    if updated:
+        before = [iso for position, iso in found if position < updated.start()]
+        if before:
+            return before[0], 0
+        if published and published.start() > updated.start():
+            after = [iso for position, iso in found if position > published.start()]
+            return (after or [found[0][1]])[0], 0
+        return found[0][1], 2
+    labelled = published or _DATE_LABEL.match(previous.strip())
+    return found[0][1], 0 if labelled else 1
 
 
 def _title_score(lines: list[str], index: int, anchor: int, page: str) -> float:
@@ -121,13 +144,15 @@ def _title_score(lines: list[str], index: int, anchor: int, page: str) -> float:
     words = len(text.split())
     if words < 3 or len(text) > 250 or classify(text) or STAMPED.match(text):
         return 0.0
+    if _DATE_LABEL.match(text) or _LABEL_ALONE.match(text):
+        return 0.0
     quoted = text.startswith(("«", '"', "“")) and text.endswith(("»", '"', "”"))
     if not (looks_like_heading(text, 250) or quoted or text.endswith("…")):
         return 0.0
     repeats = min(page.count(fold(text)) - 1, 2) * 0.5
     offset = anchor - index
-    near = 3.0 if 1 <= offset <= 3 else 1.5 if 4 <= offset <= 6 else -1.0 if offset < 0 else 0.0
-    return 1.0 + min(words, 15) / 15 + repeats + near
+    near = {1: 4.5, 2: 3.5, 3: 3.5, 4: 1.5, 5: 1.5, 6: 1.5, -1: 2.0, -2: 1.0}.get(offset, 0.0)
+    return 1.0 + min(len(text), 100) / 25 + repeats + near - (offset < -2)
 
 
 def _by_distance(indices: range, start: int) -> list[int]:
@@ -136,24 +161,31 @@ def _by_distance(indices: range, start: int) -> list[int]:
 
 
 def read_header(lines: list[str], start: int, end: int) -> Header:
-    """Title, author and date from the lines around the article's first paragraph (25
-    before it, 8 after it), the lines nearest to it first."""
-    window = range(max(0, start - 25), min(end, start + 8))
+    """Title, author and date from the lines around the article's first paragraph (30
+    before it, 8 after it), the lines nearest to it first: an explicit byline (« Par »,
+    « Auteur : ») wins over a name followed by a date, which wins over a lone name."""
+    window = range(max(0, start - 30), min(len(lines), max(start + 8, end + 4)))
     author: list[str] = []
     used: set[int] = set()
     anchor = None
-    for index in _by_distance(window, start):
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        names = author_in(lines[index], following)
-        if names:
-            author, anchor = names, index
-            used.add(index)
-            if _LABEL_ALONE.match(lines[index]):
-                used.add(index + 1)
+    related = [i for i in window if i < start and _SEE_ALSO.match(_folded(lines[i]))]
+    for loose in (False, True):
+        for index in _by_distance(window, start):
+            if any(index > i for i in related):
+                continue  # a byline of a « Sur le même sujet » box, not the article's
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            names = author_in(lines[index], following, loose=loose)
+            if names:
+                author, anchor = names, index
+                used.add(index)
+                if _LABEL_ALONE.match(lines[index]):
+                    used.add(index + 1)
+                break
+        if author:
             break
     dates = []
     for index in window:
-        found = _date_in(lines[index])
+        found = _date_in(lines[index], lines[index - 1] if index else "")
         if found:
             near = abs(index - (anchor if anchor is not None else start))
             dates.append((found[1], near, index, found[0]))
@@ -173,7 +205,7 @@ def read_header(lines: list[str], start: int, end: int) -> Header:
     scored = [
         (_title_score(lines, index, anchor, page), index)
         for index in window
-        if index not in used and index <= max(anchor, start)
+        if index not in used and index <= max(anchor + 2, start)
     ]
     best = max(scored, default=(0.0, -1))
     title = lines[best[1]].strip() if best[0] > 0 else None

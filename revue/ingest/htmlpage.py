@@ -9,6 +9,7 @@ import re
 
 from revue.ingest import pagemeta
 from revue.ingest.blocks import detect_lang
+from revue.ingest.byline import Header, read_header
 from revue.ingest.chrome import classify
 from revue.ingest.result import ImportResult, missing_notes, summary_of
 from revue.text import fold
@@ -53,6 +54,19 @@ def _clean(body: str, title: str | None) -> tuple[str, list[str]]:
     return "\n\n".join(kept), dropped
 
 
+def _header(tree, body: str) -> Header | None:
+    """What the page's text says around the article's first paragraph (byline, date)."""
+    first = next((b for b in body.split("\n\n") if len(b) > 80 and b[0] not in "#>-*|"), None)
+    if first is None:
+        return None
+    lines = pagemeta.page_lines(tree)
+    key = fold(first)[:60]
+    start = next((i for i, line in enumerate(lines) if fold(line).startswith(key)), None)
+    if start is None:
+        return None
+    return read_header(lines, start, start + body.count("\n\n") + 1)
+
+
 def import_page(page: str, *, source: str | None = None, url: str | None = None) -> ImportResult:
     """Turn one saved web page into an ImportResult; `source` and `url` given by the editor
     win over what the page states."""
@@ -63,10 +77,11 @@ def import_page(page: str, *, source: str | None = None, url: str | None = None)
     site = pagemeta.outlet(tree, article)
     headline = pagemeta.title(tree, article, site)
     body, dropped = _clean(_extract_body(page), headline)
-    names = pagemeta.authors(tree, article, site)
+    header = _header(tree, body)
+    names = pagemeta.authors(tree, article, site, header.author if header else [])
     found: dict[str, object | None] = {
         "title": headline,
-        "date": pagemeta.published(tree, article, page) if body else None,
+        "date": pagemeta.published(tree, article, page, header and header.date) if body else None,
         "source": source or site,
         "author": names[0] if len(names) == 1 else names or None,
         "url": url or pagemeta.canonical(tree),

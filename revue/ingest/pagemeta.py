@@ -5,6 +5,7 @@ guess. The publication date falls back on htmldate's reading of the page."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 from lxml import html as lxml_html
 
 from revue.dates import parse_date
-from revue.ingest.byline import byline_author
 from revue.text import fold
 
 _ARTICLE_TYPES = re.compile(r"(?i)(news|blog|scholarly|tech|report|opinion)?article|posting")
@@ -23,6 +23,8 @@ _ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 _LABEL = re.compile(r"^(auteurs?|authors?|auteure?s?|par|by|rédaction|signature)\s*:?$", re.I)
 _OUTSIDE = re.compile(r"comment|menu|nav|footer|related|share|social|newsletter|popup|modal")
 _ITEMPROP_DATE = "//*[@itemprop='datePublished']"
+_HIDDEN = frozenset(("script", "style", "noscript", "template", "svg", "head", "title"))
+_PARTICLES = frozenset(("de", "du", "des", "van", "von", "der", "den", "le", "la", "da", "di", "y"))
 _BY = re.compile(r"^(?:par|by|de|auteure?|rédigé par|écrit par)\s*:?\s+", re.IGNORECASE)
 
 
@@ -85,16 +87,26 @@ def _names(value: object) -> list[str]:
     return names
 
 
+def _capitalised(name: str) -> bool:
+    """Does `name` read as a name: words capitalised, but for particles and a remark in
+    brackets (« Martin Untersinger (avec Damien Leloup et Morgane Tual) »)?"""
+    outside = re.sub(r"\([^()]*\)", "", name).split()
+    return bool(outside) and all(
+        word[0].isupper() or word in _PARTICLES or word.startswith(("d'", "d’")) for word in outside
+    )
+
+
 def clean_names(names: list[str], outlet: str | None) -> list[str]:
     """Author names tidied: « Par » dropped, outlets, addresses and duplicates left out."""
     result: list[str] = []
     for raw in names:
         raw = _BY.sub("", raw.strip(" ,;:|-\u2013\u2014"))
-        for part in re.split(r"\s*(?:,|;|\bet\b|\band\b|&)\s*", raw):
+        parts = [raw] if "(" in raw else re.split(r"\s*(?:,|;|\bet\b|\band\b|&)\s*", raw)
+        for part in parts:
             name = part.strip(" |-")
             if not name or _NOT_NAME.search(name) or len(name) > 60 or len(name.split()) > 8:
                 continue
-            if _ACRONYM.match(name) or _LABEL.match(name) or not name[0].isalpha():
+            if _ACRONYM.match(name) or _LABEL.match(name) or not _capitalised(name):
                 continue
             if (outlet and fold(name) in fold(outlet)) or fold(name) in [fold(n) for n in result]:
                 continue
@@ -131,9 +143,9 @@ def _byline_names(tree) -> Iterator[str]:
             yield text
 
 
-def authors(tree, article: dict, outlet: str | None, lines: list[str]) -> list[str]:
+def authors(tree, article: dict, outlet: str | None, byline: list[str]) -> list[str]:
     """The article's authors: JSON-LD Person names, else the first byline markup holding
-    a name, else a « Par … » / « Auteur : … » line of the page's text, else
+    a name, else `byline` (read from the page's text around the article), else
     `<meta name="author">` (unless it names the outlet); empty when none is stated."""
     names = clean_names(_names(article.get("author")), outlet)
     if names:
@@ -141,7 +153,7 @@ def authors(tree, article: dict, outlet: str | None, lines: list[str]) -> list[s
     for text in _byline_names(tree):
         if names := clean_names([text], None):
             return names
-    if names := byline_author(lines):
+    if names := clean_names(byline, None):
         return names
     return clean_names([_meta(tree, "author", "article:author", "dc.creator") or ""], outlet)
 
@@ -187,7 +199,7 @@ def title(tree, article: dict, site: str | None) -> str | None:
     folded = [fold(t) for t in stated]
     for heading in tree.xpath("//h1"):
         text = _text(heading)
-        if len(text) >= 8 and any(fold(text) in f for f in folded):
+        if len(text) >= 8 and any(fold(text) in f and 2 * len(text) >= len(f) for f in folded):
             return text
     for candidate in stated:
         cleaned = _strip_site(candidate, site).strip()
@@ -208,10 +220,10 @@ def _iso_day(value: object) -> str | None:
         return None
 
 
-def published(tree, article: dict, page: str) -> str | None:
+def published(tree, article: dict, page: str, shown: str | None) -> str | None:
     """The publication day: JSON-LD datePublished, the article:published_time family of
-    `<meta>` tags, an `itemprop=datePublished`, else htmldate (original date, no guessing
-    from the page's text), else None."""
+    `<meta>` tags, an `itemprop=datePublished`, else `shown` (the date written by the
+    headline), else htmldate (original date, no guessing from the text), else None."""
     for value in (
         article.get("datePublished"),
         article.get("dateCreated"),
@@ -221,13 +233,27 @@ def published(tree, article: dict, page: str) -> str | None:
     ):
         if day := _iso_day(value):
             return day
+    if shown:
+        return shown
     from htmldate import find_date  # imported late: it is slow to import
 
     try:
-        found = find_date(page, original_date=True, extensive_search=False)
+        found = find_date(_without_comments(tree), original_date=True, extensive_search=False)
     except Exception:  # htmldate parses any page; a failure just means no date
         found = None
     return _iso_day(found)
+
+
+def _without_comments(tree):
+    """A copy of the page without its reader comments (their dates are not the article's)."""
+    tree = copy.deepcopy(tree)
+    for element in tree.xpath(
+        "//*[contains(translate(@class,'COMMENT','comment'),'comment')"
+        " or contains(translate(@id,'COMMENT','comment'),'comment')]"
+    ):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return tree
 
 
 def canonical(tree) -> str | None:
@@ -254,3 +280,38 @@ def parse(page: str):
         return lxml_html.document_fromstring(page.encode("utf-8", "replace"), parser=parser)
     except (ValueError, lxml_html.etree.ParserError):
         return None
+
+
+_BLOCKS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6"),
+        *("header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table"),
+        *("td", "th", "tr", "ul"),
+    )
+)
+
+
+def page_lines(tree) -> list[str]:
+    """The text a browser shows of the page, one line per block element (scripts, styles
+    and templates left out): what Select All → Copy would give."""
+    body = copy.deepcopy(tree.find("body"))
+    if body is None:
+        return []
+    for comment in body.xpath(".//comment() | .//processing-instruction()"):
+        comment.drop_tree()  # keeps the text that follows it
+    pieces: list[str] = []
+    walker = lxml_html.etree.iterwalk(body, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _HIDDEN or not tag:
+                walker.skip_subtree()
+                continue
+            pieces.append("\n" if tag in _BLOCKS else "")
+            pieces.append(element.text or "")
+        else:
+            pieces.append("\n" if tag in _BLOCKS else "")
+            pieces.append(element.tail or "")
+    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(pieces).split("\n"))
+    return [line for line in lines if line]
