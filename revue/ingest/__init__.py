@@ -15,8 +15,10 @@ import yaml
 from revue.ingest import chrome, metadata, paragraphs, tweets, zone
 from revue.ingest.blocks import Block, dropped_line, normalize, split_blocks
 from revue.ingest.byline import Header, read_header
+from revue.ingest.lang import WORDS, language
 from revue.ingest.markup import link_bare_urls, strip_markup
 from revue.ingest.result import ImportResult
+from revue.ingest.zone import STOP_WORDS
 from revue.text import slugify
 
 FIELDS = ("title", "date", "source", "author", "url", "sources", "summary", "lang")
@@ -101,7 +103,9 @@ def _article_zone(text: str) -> tuple[str, Header | None, list[str]]:
     """For a whole pasted page: the article's lines only (one paragraph each), what its
     header says and the dropped report; an article pasted alone is returned as it is."""
     lines = [line for line in text.split("\n") if line]
-    found = zone.page_zone(lines)
+    lang = language(text)
+    stops = STOP_WORDS | (WORDS[lang] if lang and lang != "fr" else frozenset())
+    found = zone.page_zone(lines, stops if lang != "fr" else STOP_WORDS)
     if found is None:
         return text, None, []
     header = read_header(lines, found.start, found.end)

@@ -11,6 +11,7 @@ from revue.ingest import pagemeta
 from revue.ingest.blocks import detect_lang
 from revue.ingest.byline import Header, read_header
 from revue.ingest.chrome import classify
+from revue.ingest.lang import language
 from revue.ingest.result import ImportResult, missing_notes, summary_of
 from revue.text import fold
 
@@ -86,7 +87,7 @@ def import_page(page: str, *, source: str | None = None, url: str | None = None)
         "author": names[0] if len(names) == 1 else names or None,
         "url": url or pagemeta.canonical(tree),
         "summary": summary_of(body),
-        "lang": pagemeta.language(tree) or detect_lang(body),
+        "lang": pagemeta.language(tree) or language(body) or detect_lang(body),
     }
     metadata = {key: value for key, value in found.items() if value}
     return ImportResult(

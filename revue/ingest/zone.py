@@ -58,19 +58,19 @@ def folded_words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def stop_ratio(text: str) -> float:
-    """The share of French stop words among the words of `text` (0 for no words)."""
+def stop_ratio(text: str, stops: frozenset[str] = STOP_WORDS) -> float:
+    """The share of stop words (French by default) among the words of `text`."""
     words = folded_words(text)
-    return sum(word in STOP_WORDS for word in words) / len(words) if words else 0.0
+    return sum(word in stops for word in words) / len(words) if words else 0.0
 
 
-def is_prose(text: str) -> bool:
+def is_prose(text: str, stops: frozenset[str] = STOP_WORDS) -> bool:
     """A line of French prose: enough words, enough stop words, shaped as sentences, not
     starting with a date or an hour like the entries of a list of links."""
     words = folded_words(text)
     if len(words) < _MIN_PROSE_WORDS or STAMPED.match(text):
         return False
-    ratio = stop_ratio(text)
+    ratio = stop_ratio(text, stops)
     if len(words) >= 40:
         return ratio >= 0.18
     return ratio >= 0.25 and bool(_SENTENCE_END.search(text) or text.count(". ") >= 1)
@@ -85,7 +85,7 @@ def is_comment_header(text: str) -> bool:
     return len(text) <= 90 and bool(_TIME.search(text)) and bool(_DATE_NUM.search(text))
 
 
-def weights(lines: list[str]) -> list[float]:
+def weights(lines: list[str], stops: frozenset[str] = STOP_WORDS) -> list[float]:
     """The weight of each line: + its length for prose, − for short lines and chrome, and
     a heavy − for lines that appear several times on the page (menus, teasers)."""
     counts = Counter(fold(line) for line in lines)
@@ -93,7 +93,7 @@ def weights(lines: list[str]) -> list[float]:
     for line in lines:
         if _LEGAL.search(fold(line).replace("’", "'")):
             result.append(-float(max(CHROME_PENALTY, len(line))))
-        elif is_prose(line) and counts[fold(line)] == 1:
+        elif is_prose(line, stops) and counts[fold(line)] == 1:
             result.append(float(len(line)))
         elif classify(line) or counts[fold(line)] > 1:
             result.append(-float(CHROME_PENALTY if classify(line) else SHORT_PENALTY * 2))
@@ -115,12 +115,12 @@ def best_run(values: list[float]) -> tuple[int, int]:
     return best_start, best_end
 
 
-def find_zone(lines: list[str]) -> Zone | None:
+def find_zone(lines: list[str], stops: frozenset[str] = STOP_WORDS) -> Zone | None:
     """The article's zone in a whole-page paste, or None when the text is not one (few
     lines, or no prose at all)."""
     if len(lines) < 25:
         return None
-    values = weights(lines)
+    values = weights(lines, stops)
     if not any(value > 0 for value in values):
         return None
     start, end = best_run(values)
@@ -136,11 +136,12 @@ def find_zone(lines: list[str]) -> Zone | None:
     return Zone(start=start, end=end, header=max(0, start - 12))
 
 
-def page_zone(lines: list[str]) -> Zone | None:
+def page_zone(lines: list[str], stops: frozenset[str] = STOP_WORDS) -> Zone | None:
     """The article's zone when the text is a whole page (at least 15 short lines around
     the prose), None for an article pasted on its own."""
-    zone = find_zone(lines)
+    zone = find_zone(lines, stops)
     if zone is None:
         return None
-    outside = [line for line in lines[: zone.header] + lines[zone.end :] if not is_prose(line)]
+    rest = lines[: zone.header] + lines[zone.end :]
+    outside = [line for line in rest if not is_prose(line, stops)]
     return zone if len(outside) >= 15 else None
