@@ -29,7 +29,7 @@ _MISSING = {
 }
 
 
-MIN_WORDS = 3
+MIN_WORDS = 15  # fewer words than this is a menu or a form, not an article
 
 
 class ImportFailure(Exception):

@@ -13,6 +13,7 @@ from revue.ingest.byline import Header, read_header
 from revue.ingest.chrome import classify
 from revue.ingest.lang import language
 from revue.ingest.result import ImportResult, missing_notes, summary_of
+from revue.ingest.xmlbody import xml_to_markdown
 from revue.text import fold
 
 _HEADING = re.compile(r"^#{1,6}\s+")
@@ -25,7 +26,9 @@ def _extract_body(page: str) -> str:
     try:
         body = trafilatura.extract(
             page,
-            output_format="markdown",
+            output_format="xml",
+            include_formatting=True,
+            include_links=True,
             favor_precision=True,
             include_comments=False,
             include_tables=True,
@@ -33,7 +36,7 @@ def _extract_body(page: str) -> str:
         )
     except (ValueError, RecursionError, MemoryError):
         return ""
-    return body or ""
+    return xml_to_markdown(body) if body else ""
 
 
 def _clean(body: str, title: str | None) -> tuple[str, list[str]]:
