@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import yaml
 
 from revue.ingest import chrome, metadata, paragraphs, tweets, zone
 from revue.ingest.blocks import Block, dropped_line, normalize, split_blocks
-from revue.ingest.byline import Header, read_header
+from revue.ingest.byline import Header, copyright_outlet, read_header
 from revue.ingest.lang import WORDS, language
 from revue.ingest.markup import link_bare_urls, strip_markup
 from revue.ingest.result import ImportResult
@@ -109,6 +110,7 @@ def _article_zone(text: str) -> tuple[str, Header | None, list[str]]:
     if found is None:
         return text, None, []
     header = read_header(lines, found.start, found.end)
+    header = replace(header, outlet=copyright_outlet(lines[found.end :]))
     kept = [
         line
         for index, line in enumerate(lines[found.start : found.end], found.start)
@@ -161,6 +163,9 @@ def import_text(
         byline["date"] = header.date or byline.get("date")
     date, date_notes = _date(marker, byline, blocks, today, guess=header is None)
     outlet = source or metadata.outlet_from_source_line(single, blocks)
+    if not outlet and header is not None and header.outlet:
+        outlet = header.outlet
+        notes.append(f"source « {outlet} » read from the page's © line: check it")
     found: dict[str, object | None] = {
         "title": title,
         "date": date,
@@ -180,7 +185,7 @@ def import_text(
                 f"source « {outlet} » read from the « Source : {outlet} » line: check it is the "
                 "outlet that published the article"
             ]
-            if outlet and not source
+            if outlet and not source and not (header and header.outlet == outlet)
             else []
         ),
         *outline_notes,

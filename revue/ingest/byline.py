@@ -48,6 +48,7 @@ class Header:
     author: list[str]
     date: str | None
     lines: frozenset[int]  # the byline and date lines, left out of the body
+    outlet: str | None = None
 
 
 def _undouble(text: str) -> str:
@@ -215,3 +216,23 @@ def read_header(lines: list[str], start: int, end: int) -> Header:
         date=best_date[3] if best_date else None,
         lines=frozenset(used | ({best[1]} if title else set())),
     )
+
+
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+_RIGHTS = re.compile(
+    r"©|\(c\)|copyright|tous droits r[ée]serv[ée]s|all rights reserved|\b\d{4}\b|[-–—]\s*$",
+    re.IGNORECASE,
+)
+
+
+def copyright_outlet(lines: list[str]) -> str | None:
+    """The outlet a « © 2023 Le Courrier du Val » line names at the end of a page."""
+    for line in reversed(lines[-40:]):
+        if not _COPYRIGHT.match(line.strip()) or len(line) > 100:
+            continue
+        name = _RIGHTS.sub(" ", line)
+        name = re.split(r"\s[|·•]\s", name)[0]
+        name = re.sub(r"\s+", " ", name).strip(" .,-–—|·•")
+        if 1 <= len(name.split()) <= 6 and not name.isupper():
+            return name
+    return None
