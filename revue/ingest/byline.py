@@ -15,7 +15,7 @@ from revue.ingest.datefind import ANY_DATE, find_dates, read_match
 from revue.ingest.zone import STAMPED, STOP_WORDS, folded_words, is_prose
 from revue.text import fold
 
-_PARTICLE = r"(?:de |du |des |d['’]|van |von |le |la |el |al |ben )"
+_PARTICLE = r"(?:de la |de l['’]|de |du |des |d['’]|van |von |le |la |el |al |ben )"
 _TOKEN = r"[A-ZÀ-Ý][\w’'.-]*"
 _NAME = rf"{_TOKEN}(?: {_PARTICLE}?{_TOKEN}){{0,3}}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|\bet\b|&|\band\b)\s*{_NAME})*"
