@@ -41,6 +41,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 STDIN = Path("-")
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html\b|head\b)", re.I | re.S)
 MAX_BYTES = 50 * 1024 * 1024
+MAX_TEXT = 2_000_000  # characters of pasted text; the longest articles are about 100 000
 
 
 def read_source(path: Path, stdin: BinaryIO | None = None) -> tuple[bytes, str]:
@@ -80,6 +81,11 @@ def import_source(
         raise ImportFailure(f"{path}: {error}") from None
     if not text.strip():
         raise ImportFailure(f"{path}: empty file, nothing to import")
+    if kind == "text" and len(text) > MAX_TEXT:
+        raise ImportFailure(
+            f"{path}: {len(text)} characters of text, too long for one article (at most "
+            f"{MAX_TEXT}); paste only the article's page"
+        )
     if kind == "html":
         result = import_page(text, source=source, url=url)
     else:
