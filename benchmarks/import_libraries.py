@@ -37,7 +37,8 @@ def _readability(page: str) -> str | None:
 def _own(page: str) -> str:
     """This project's pasted-text rules run on the page's rendered text (no markup used)."""
     from revue.ingest import import_text
-    from revue.ingest.pagemeta import page_lines, parse
+    from revue.ingest.pagemeta import parse
+    from revue.ingest.pagetext import page_lines
 
     tree = parse(page)
     return import_text("\n".join(page_lines(tree))).body if tree is not None else ""

@@ -13,7 +13,8 @@ from revue.ingest.byline import author_in, read_header
 from revue.ingest.decode import DecodeError, decode
 from revue.ingest.htmlpage import import_page
 from revue.ingest.lang import language
-from revue.ingest.pagemeta import json_ld_article, page_lines, parse, title
+from revue.ingest.pagemeta import json_ld_article, parse, title
+from revue.ingest.pagetext import page_lines
 from revue.ingest.xmlbody import xml_to_markdown
 from revue.ingest.zone import find_zone, is_prose
 

@@ -12,6 +12,7 @@ from revue.ingest.blocks import detect_lang
 from revue.ingest.byline import Header, read_header
 from revue.ingest.chrome import classify
 from revue.ingest.lang import language
+from revue.ingest.pagetext import page_lines
 from revue.ingest.result import ImportResult, missing_notes, summary_of
 from revue.ingest.xmlbody import xml_to_markdown
 from revue.text import fold
@@ -63,7 +64,7 @@ def _header(tree, body: str) -> Header | None:
     first = next((b for b in body.split("\n\n") if len(b) > 80 and b[0] not in "#>-*|"), None)
     if first is None:
         return None
-    lines = pagemeta.page_lines(tree)
+    lines = page_lines(tree)
     key = fold(first)[:60]
     start = next((i for i, line in enumerate(lines) if fold(line).startswith(key)), None)
     if start is None:

@@ -23,7 +23,6 @@ _ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 _LABEL = re.compile(r"^(auteurs?|authors?|auteure?s?|par|by|rédaction|signature)\s*:?$", re.I)
 _OUTSIDE = re.compile(r"comment|menu|nav|footer|related|share|social|newsletter|popup|modal")
 _ITEMPROP_DATE = "//*[@itemprop='datePublished']"
-_HIDDEN = frozenset(("script", "style", "noscript", "template", "svg", "head", "title"))
 _PARTICLES = frozenset(("de", "du", "des", "van", "von", "der", "den", "le", "la", "da", "di", "y"))
 _BY = re.compile(r"^(?:par|by|de|auteure?|rédigé par|écrit par)\s*:?\s+", re.IGNORECASE)
 
@@ -280,38 +279,3 @@ def parse(page: str):
         return lxml_html.document_fromstring(page.encode("utf-8", "replace"), parser=parser)
     except (ValueError, lxml_html.etree.ParserError):
         return None
-
-
-_BLOCKS = frozenset(
-    (
-        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
-        *("figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6"),
-        *("header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table"),
-        *("td", "th", "tr", "ul"),
-    )
-)
-
-
-def page_lines(tree) -> list[str]:
-    """The text a browser shows of the page, one line per block element (scripts, styles
-    and templates left out): what Select All → Copy would give."""
-    body = copy.deepcopy(tree.find("body"))
-    if body is None:
-        return []
-    for comment in body.xpath(".//comment() | .//processing-instruction()"):
-        comment.drop_tree()  # keeps the text that follows it
-    pieces: list[str] = []
-    walker = lxml_html.etree.iterwalk(body, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if tag in _HIDDEN or not tag:
-                walker.skip_subtree()
-                continue
-            pieces.append("\n" if tag in _BLOCKS else "")
-            pieces.append(element.text or "")
-        else:
-            pieces.append("\n" if tag in _BLOCKS else "")
-            pieces.append(element.tail or "")
-    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(pieces).split("\n"))
-    return [line for line in lines if line]
