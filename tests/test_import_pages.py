@@ -9,7 +9,7 @@ import frontmatter
 import pytest
 
 from revue.import_command import ImportFailure, import_files, import_source
-from revue.ingest.byline import author_in, read_header
+from revue.ingest.byline import _date_in, author_in, read_header
 from revue.ingest.decode import DecodeError, decode
 from revue.ingest.htmlpage import import_page
 from revue.ingest.lang import language
@@ -163,6 +163,20 @@ def test_header_prefers_the_publication_date_and_the_line_above_the_byline() -> 
     assert header.title == "Le conseil municipal vote le budget de l'année prochaine"
     assert header.author == ["Jeanne Dupont"]
     assert header.date == "2024-03-02"
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("Publié le 27 mars 20 à 9:21", ("2020-03-27", 0)),
+        ("Le 17/02/2020", ("2020-02-17", 1)),
+        ("Date 23.05.2011", ("2011-05-23", 0)),
+        ("Mis à jour le 5 mai 2024", ("2024-05-05", 2)),
+        ("Le 12 mai, 20 ans après", None),
+    ],
+)
+def test_date_lines(line: str, found: tuple[str, int] | None) -> None:
+    assert _date_in(line) == found
 
 
 def test_header_leaves_out_what_it_cannot_find() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from revue.ingest.blocks import looks_like_heading
 from revue.ingest.chrome import _SEE_ALSO, _folded, classify
-from revue.ingest.datefind import ANY_DATE, find_dates, read_match
+from revue.ingest.datefind import ANY_DATE, FRENCH_MONTHS, find_dates, read_match
 from revue.ingest.zone import STAMPED, STOP_WORDS, folded_words, is_prose
 from revue.text import fold
 
@@ -38,6 +38,23 @@ _DATE_LABEL = re.compile(
 )
 _UPDATED = re.compile(r"\b(mis à jour|mise à jour|modifi[ée]|actualis[ée])\b", re.I)
 _DATE_LINE_MAX = 120
+_SHORT_DATE = re.compile(
+    r"\b(?P<day>\d{1,2}) (?P<month>janv|févr|fevr|mars|mar|avr|mai|juin|juil|août|aout|sept?"
+    r"|oct|nov|déc|dec)\.? (?P<year>\d{2})\b",
+    re.IGNORECASE,
+)
+_SHORT_MONTHS = {"mar": 3, "sep": 9}
+
+
+def _short_date(match: re.Match[str]) -> list[tuple[int, str]]:
+    """« 27 mars 20 » after « publié le » (a two-digit year) → [(position, '2020-03-27')]."""
+    name = match["month"].casefold()
+    month = _SHORT_MONTHS.get(name) or FRENCH_MONTHS[name]
+    try:
+        day = dt.date(2000 + int(match["year"]), month, int(match["day"]))
+    except ValueError:
+        return []
+    return [(match.start(), day.isoformat())]
 
 
 @dataclass(frozen=True)
@@ -121,9 +138,11 @@ def _date_in(line: str, previous: str = "") -> tuple[str, int] | None:
         for match in ANY_DATE.finditer(line)
         if (item := read_match(match, dt.date.max)).date and item.year_given
     ]
+    published = _PUBLISHED.search(line)
+    if not found and published and (short := _SHORT_DATE.search(line, published.end())):
+        found = _short_date(short)
     if not found:
         return None
-    published = _PUBLISHED.search(line)
     updated = _UPDATED.search(line)
     if updated:
         before = [iso for position, iso in found if position < updated.start()]
