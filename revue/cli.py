@@ -58,8 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, help="output folder (default: _site)")
     build.set_defaults(run=run_build)
 
-    imp = commands.add_parser("import", help="turn pasted page texts into article files")
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp = commands.add_parser(
+        "import", help="turn pasted page texts or saved web pages into article files"
+    )
+    imp.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="a pasted text (.txt, .md), a saved page (.html, .htm) or - for standard input",
+    )
     imp.add_argument("--source", metavar="OUTLET", help="the outlet that published the article")
     imp.add_argument("--url", help="the address of the original article")
     imp.add_argument("--output", type=Path, metavar="PATH", help="file or folder to write to")
@@ -171,7 +179,7 @@ def run_check(args: argparse.Namespace, root: Path) -> int:
 
 
 def run_import(args: argparse.Namespace, root: Path) -> int:
-    """`import`: pasted texts → article files under content/articles/."""
+    """`import`: pasted texts and saved pages → article files under content/articles/."""
     from .import_command import import_files
 
     config = load_config(root)

@@ -5,9 +5,12 @@ what was extracted, what was dropped and what the editor should check."""
 from __future__ import annotations
 
 import os
+import re
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from revue.ingest import (
     FIELDS,
@@ -16,6 +19,8 @@ from revue.ingest import (
     article_file_text,
     import_text,
 )
+from revue.ingest.decode import DecodeError, decode
+from revue.ingest.htmlpage import import_page
 
 _MISSING = {
     "title": "(not found: add `title:` by hand)",
@@ -24,29 +29,74 @@ _MISSING = {
 }
 
 
+MIN_WORDS = 15  # fewer words than this is a menu or a form, not an article
+
+
 class ImportFailure(Exception):
     """One input that cannot be imported; the message is the one line to print."""
 
 
-def read_pasted_text(path: Path) -> str:
-    """The text of one pasted page, or ImportFailure naming the file and the problem."""
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+STDIN = Path("-")
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html\b|head\b)", re.I | re.S)
+MAX_BYTES = 50 * 1024 * 1024
+MAX_TEXT = 2_000_000  # characters of pasted text; the longest articles are about 100 000
+
+
+def read_source(path: Path, stdin: BinaryIO | None = None) -> tuple[bytes, str]:
+    """The bytes of one input and how to read them ("html" or "text"), or ImportFailure
+    naming the file and the problem. `-` is standard input."""
     try:
-        data = path.read_bytes()
+        if path == STDIN:
+            data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
+        else:
+            with path.open("rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ImportFailure(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFailure(f"{path}: is a folder; give a .html, .txt or .md file") from None
     except OSError as error:
         raise ImportFailure(f"{path}: cannot be read ({error.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise ImportFailure(f"{path}: larger than 50 MB, not a web page or a pasted article")
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _HTML_START.match(data)):
+        return data, "html"
+    return data, "text"
+
+
+def import_source(
+    path: Path, *, source: str | None, url: str | None, stdin: BinaryIO | None = None
+) -> ImportResult:
+    """Read and import one input; ImportFailure (one line naming the file) when it is
+    empty, binary, not decodable or holds no article."""
+    data, kind = read_source(path, stdin)
+    if not data.strip():
+        raise ImportFailure(f"{path}: empty file, nothing to import")
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportFailure(
-            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); "
-            "save it as UTF-8 and try again"
-        ) from None
+        text = decode(data, html=kind == "html")
+    except DecodeError as error:
+        raise ImportFailure(f"{path}: {error}") from None
     if not text.strip():
         raise ImportFailure(f"{path}: empty file, nothing to import")
-    return text
+    if kind == "text" and len(text) > MAX_TEXT:
+        raise ImportFailure(
+            f"{path}: {len(text)} characters of text, too long for one article (at most "
+            f"{MAX_TEXT}); paste only the article's page"
+        )
+    if kind == "html":
+        result = import_page(text, source=source, url=url)
+    else:
+        result = import_text(text, source=source, url=url)
+    if len(re.findall(r"\w+", result.body)) < MIN_WORDS:
+        raise ImportFailure(
+            f"{path}: no article text found in it"
+            + (" once the page chrome was dropped" if kind == "text" else "")
+            + "; check that it is the page of one article"
+        )
+    return result
 
 
 def names_folder(output: Path | str) -> bool:
@@ -111,8 +161,10 @@ def import_files(
     output: Path | str | None,
     force: bool,
     echo: Callable[[str], None] = print,
+    stdin: BinaryIO | None = None,
 ) -> int:
-    """Import each pasted text; return an exit code (0 ok, 1 if any file failed)."""
+    """Import each pasted text or saved page (`-`: standard input); return an exit code
+    (0 ok, 1 if any file failed)."""
     if output is not None and not names_folder(output) and len(paths) > 1:
         echo(
             f"{output}: --output names one file but {len(paths)} texts were given; "
@@ -122,15 +174,15 @@ def import_files(
     status = 0
     for path in paths:
         try:
-            result = import_text(read_pasted_text(path), source=source, url=url)
-            if not result.body.strip():
-                raise ImportFailure(
-                    f"{path}: no article text left once the page chrome was dropped"
-                )
+            result = import_source(path, source=source, url=url, stdin=stdin)
             target = target_path(result, articles_dir, output)
             write_new_file(target, article_file_text(result), force=force)
         except ImportFailure as failure:
             echo(str(failure))
+            status = 1
+            continue
+        except Exception as error:  # last resort: one line, never a traceback
+            echo(f"{path}: could not be imported ({type(error).__name__}: {error}); report it")
             status = 1
             continue
         echo(f"Imported {path} → {_shown(target)}")

@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import yaml
 
-from revue.ingest import chrome, metadata, paragraphs, tweets
-from revue.ingest.blocks import Block, normalize, split_blocks
+from revue.ingest import chrome, metadata, paragraphs, tweets, zone
+from revue.ingest.blocks import Block, dropped_line, normalize, split_blocks
+from revue.ingest.byline import Header, copyright_outlet, read_header
+from revue.ingest.lang import WORDS, language
 from revue.ingest.markup import link_bare_urls, strip_markup
+from revue.ingest.result import ImportResult
+from revue.ingest.zone import STOP_WORDS
 from revue.text import slugify
 
 FIELDS = ("title", "date", "source", "author", "url", "sources", "summary", "lang")
-
-
-@dataclass
-class ImportResult:
-    """One imported article: frontmatter fields (only those found, in FIELDS order), the
-    Markdown body, what page chrome was dropped and what the editor should check."""
-
-    metadata: dict[str, object]
-    body: str
-    dropped: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def _drop_chrome(blocks: list[Block]) -> tuple[list[Block], list[str]]:
@@ -88,17 +81,51 @@ def _consent_note(dropped: list[str]) -> list[str]:
 
 
 def _date(
-    marker: str | None, byline: dict, blocks: list[Block], today: dt.date
+    marker: str | None, byline: dict, blocks: list[Block], today: dt.date, *, guess: bool
 ) -> tuple[str | None, list[str]]:
-    """The article's date: the marker, else the byline, else a date cited in the text
-    (with a note saying so); None with a note when there is none."""
+    """The article's date: the marker, else the byline, else (when `guess`, for an article
+    pasted on its own) a date cited in the text with a note saying so; None with a note
+    when there is none."""
     if marker or byline.get("date"):
         return marker or str(byline["date"]), []
-    cited = metadata.cited_date(blocks, today)
+    cited = metadata.cited_date(blocks, today) if guess else None
     if cited is None:
         return None, ["no date found: add `date:` by hand"]
     date, how = cited
     return date.iso, [f"date {date.iso} taken from a date cited in the text ({how}): check it"]
+
+
+def _one_or_list(names: list[str]) -> str | list[str] | None:
+    """One author as a string, several as a list, none as None."""
+    return names[0] if len(names) == 1 else names or None
+
+
+def _article_zone(text: str) -> tuple[str, Header | None, list[str]]:
+    """For a whole pasted page: the article's lines only (one paragraph each), what its
+    header says and the dropped report; an article pasted alone is returned as it is."""
+    lines = [line for line in text.split("\n") if line]
+    lang = language(text)
+    stops = STOP_WORDS | (WORDS[lang] if lang and lang != "fr" else frozenset())
+    found = zone.page_zone(lines, stops if lang != "fr" else STOP_WORDS)
+    if found is None:
+        return text, None, []
+    header = read_header(lines, found.start, found.end)
+    header = replace(header, outlet=copyright_outlet(lines[found.end :]))
+    kept = [
+        line
+        for index, line in enumerate(lines[found.start : found.end], found.start)
+        if index not in header.lines
+    ]
+    before, after = lines[: found.start], lines[found.end :]
+    dropped = [
+        *(
+            [dropped_line(f"page before the article ({len(before)} lines)", before)]
+            if before
+            else []
+        ),
+        *([dropped_line(f"page after the article ({len(after)} lines)", after)] if after else []),
+    ]
+    return "\n\n".join(kept), header, dropped
 
 
 def import_text(
@@ -110,6 +137,7 @@ def import_text(
     canonical = metadata.find_canonical(raw)
     page = normalize(raw)
     text, marker = metadata.take_date_marker(page)
+    text, header, page_dropped = _article_zone(text)
     doc_lang = metadata.page_lang(split_blocks(text)) or "fr"
     text, embedded = tweets.extract_embeds(text, doc_lang)
     text, dropped = strip_markup(text)
@@ -125,13 +153,19 @@ def import_text(
     blocks, chrome_dropped = _drop_chrome(blocks)
     blocks, byline, byline_dropped = metadata.take_byline(blocks, today)
     blocks, sources, single = metadata.take_sources(blocks)
-    blocks, title = metadata.take_title(blocks)
+    blocks, title = metadata.take_title(blocks) if header is None else (blocks, header.title)
     blocks, outline_dropped, outline_notes = paragraphs.drop_outline(
         paragraphs.mark_headings(blocks)
     )
     blocks = paragraphs.regroup_walls(blocks)
-    date, date_notes = _date(marker, byline, blocks, today)
+    if header is not None:
+        byline = {**byline, "author": _one_or_list(header.author) or byline.get("author")}
+        byline["date"] = header.date or byline.get("date")
+    date, date_notes = _date(marker, byline, blocks, today, guess=header is None)
     outlet = source or metadata.outlet_from_source_line(single, blocks)
+    if not outlet and header is not None and header.outlet:
+        outlet = header.outlet
+        notes.append(f"source « {outlet} » read from the page's © line: check it")
     found: dict[str, object | None] = {
         "title": title,
         "date": date,
@@ -151,7 +185,7 @@ def import_text(
                 f"source « {outlet} » read from the « Source : {outlet} » line: check it is the "
                 "outlet that published the article"
             ]
-            if outlet and not source
+            if outlet and not source and not (header and header.outlet == outlet)
             else []
         ),
         *outline_notes,
@@ -164,7 +198,14 @@ def import_text(
         metadata={key: value for key, value in found.items() if value},
         body=render_body(blocks),
         dropped=_in_page_order(
-            [*marker_dropped, *dropped, *chrome_dropped, *byline_dropped, *outline_dropped],
+            [
+                *marker_dropped,
+                *page_dropped,
+                *dropped,
+                *chrome_dropped,
+                *byline_dropped,
+                *outline_dropped,
+            ],
             page,
         ),
         notes=notes,

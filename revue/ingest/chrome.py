@@ -41,7 +41,10 @@ LINE_CHROME: list[tuple[str, str]] = [
         r"^partage[rz]( sur| cet article| l'article)?\b.{0,30}$"
         r"|^((facebook|twitter|linkedin|whatsapp|e-?mail|pinterest|imprimer)[ |,·]*)+$",
     ),
-    ("photo credit", r"©|^(credits?( photo)?|photo|illustration|image) ?:"),
+    (
+        "photo credit",
+        r"©|\(c\) [a-z]|^(credits?( photos?)?|photos?|illustrations?|images?|source photo) ?:",
+    ),
     ("advertising", r"^(publicite|advertisement|sponsorise|contenu sponsorise)$"),
     ("breadcrumb", r"^accueil ?[>›»/|]"),
 ]

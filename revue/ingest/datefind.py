@@ -13,7 +13,7 @@ FRENCH_MONTHS = {
     "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3,
     "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8,
     "septembre": 9, "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
-    "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
+    "décembre": 12, "decembre": 12, "déc": 12, "dec": 12, "sep": 9,
 }  # fmt: skip
 ENGLISH_MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -32,7 +32,10 @@ FRENCH_DATE = (
 ENGLISH_DATE = (
     rf"(?P<emonth>{_EN_MONTH})\.?\s+(?P<eday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<eyear>\d{{4}})"
 )
-NUMERIC_DATE = r"(?P<iso>\d{4}-\d{2}-\d{2})|(?P<nday>\d{1,2})/(?P<nmonth>\d{1,2})/(?P<nyear>\d{4})"
+NUMERIC_DATE = (
+    r"(?P<iso>\d{4}-\d{2}-\d{2})"
+    r"|(?P<nday>\d{1,2})(?P<nsep>[/.])(?P<nmonth>\d{1,2})(?P=nsep)(?P<nyear>\d{4})"
+)
 ANY_DATE = re.compile(
     rf"(?<![\w/-])(?:{FRENCH_DATE}|{ENGLISH_DATE}|{NUMERIC_DATE})(?![\w/-])", re.IGNORECASE
 )

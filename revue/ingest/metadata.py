@@ -11,6 +11,7 @@ import re
 from revue.dates import ArticleDate, parse_date
 from revue.ingest.blocks import Block, detect_lang, looks_like_heading
 from revue.ingest.datefind import ANY_DATE, FoundDate, find_dates, resolve_years
+from revue.ingest.lang import language
 from revue.ingest.sentences import sentences
 from revue.text import fold
 
@@ -164,5 +165,7 @@ def summary(blocks: list[Block]) -> str | None:
 
 
 def page_lang(blocks: list[Block]) -> str | None:
-    """'fr' or 'en': the language of the article's own paragraphs (tweets left out)."""
-    return detect_lang(" ".join(block.text for block in blocks if block.kind == "text"))
+    """The language of the article's own paragraphs (tweets left out): revue.ingest.lang
+    for a long enough text, else 'fr' or 'en' by the short-text rule."""
+    text = " ".join(block.text for block in blocks if block.kind == "text")
+    return language(text) or detect_lang(text)

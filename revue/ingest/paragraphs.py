@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from itertools import pairwise
 
 from revue.ingest.blocks import Block, dropped_line, looks_like_heading
@@ -14,6 +15,7 @@ from revue.text import stems
 WALL_LENGTH = 1500  # a line longer than this is several paragraphs run together
 MAX_SENTENCES = 5
 MAX_CHARACTERS = 800
+MAX_TOPICAL = 20_000  # longer walls are cut by size only: topic shifts cost quadratic time
 _CONNECTIVES = re.compile(
     r"^(En d'autres termes|Autrement dit|Ainsi|Par conséquent|De plus|En outre|Toutefois"
     r"|Pourtant|Néanmoins|Par ailleurs|Mais|Et|Or|Donc)\b"
@@ -102,9 +104,10 @@ def drop_outline(blocks: list[Block]) -> tuple[list[Block], list[str], list[str]
     return kept, dropped, notes
 
 
-def _content_stems(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _content_stems(text: str) -> frozenset[str]:
     """The meaningful word stems of a text, for comparing topics."""
-    return {stem for stem in stems(text) if len(stem) >= 4}
+    return frozenset(stem for stem in stems(text) if len(stem) >= 4)
 
 
 def _similarity(first: str, second: str) -> float:
@@ -124,20 +127,38 @@ def _split_long(text: str) -> list[str]:
     parts = sentences(text)
     if len(parts) < 4 or (len(parts) <= MAX_SENTENCES and len(text) <= MAX_CHARACTERS):
         return [text]
-    cuts = range(2, len(parts) - 1)
-    best = min(
-        cuts,
-        key=lambda cut: (
-            _similarity(" ".join(parts[:cut]), " ".join(parts[cut:]))
-            + abs(cut - len(parts) / 2) / len(parts)
-        ),
-    )
+    if len(text) > MAX_TOPICAL:
+        return _by_size(parts)
+    own = [_content_stems(part) for part in parts]
+
+    def cost(cut: int) -> float:
+        head, tail = frozenset().union(*own[:cut]), frozenset().union(*own[cut:])
+        shared = len(head & tail) / (min(len(head), len(tail)) or 1)
+        return shared + abs(cut - len(parts) / 2) / len(parts)
+
+    best = min(range(2, len(parts) - 1), key=cost)
     return [*_split_long(" ".join(parts[:best])), *_split_long(" ".join(parts[best:]))]
+
+
+def _by_size(parts: list[str]) -> list[str]:
+    """Sentences gathered in order into paragraphs of at most MAX_SENTENCES sentences and
+    about MAX_CHARACTERS characters (for walls too long to weigh topic shifts in)."""
+    paragraphs: list[list[str]] = [[]]
+    for part in parts:
+        current = paragraphs[-1]
+        if current and (
+            len(current) >= MAX_SENTENCES or sum(map(len, current)) + len(part) > MAX_CHARACTERS
+        ):
+            paragraphs.append(current := [])
+        current.append(part)
+    return [" ".join(paragraph) for paragraph in paragraphs if paragraph]
 
 
 def _group(pieces: list[str]) -> list[str]:
     """Join each one-sentence passage to the neighbour it shares most words with, while the
     paragraph stays within MAX_SENTENCES and MAX_CHARACTERS."""
+    if sum(map(len, pieces)) > MAX_TOPICAL:
+        return _by_size([part for piece in pieces for part in sentences(piece)])
     pieces = [part for piece in pieces for part in _split_long(piece)]
     while True:
         best: tuple[float, int] | None = None

@@ -38,7 +38,7 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     """Does this run of punctuation end a sentence (not « Inc. », « U.S. », « M. », « 3.5 »)?"""
     if not match.group(0).startswith("."):
         return True
-    before = _PREVIOUS_WORD.search(text[: match.start()])
+    before = _PREVIOUS_WORD.search(text[max(0, match.start() - 80) : match.start()])
     if before is None:
         return True
     word = before.group(1)
