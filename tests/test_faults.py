@@ -43,6 +43,8 @@ DRIVER = textwrap.dedent(
         if event in WRITES:
             return True
         if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            if os.fsdecode(args[0]) == os.devnull:  # a child process's unused stream
+                return False
             mode, flags = args[1], args[2] or 0
             return bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)) or any(
                 c in str(mode or "") for c in "wax+")
