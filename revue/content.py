@@ -151,7 +151,12 @@ class _Loader(yaml.SafeLoader):
     """YAML's safe loader, but dates stay text: parse_date checks them with a clear message."""
 
 
-_Loader.yaml_implicit_resolvers = {
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same with libyaml's parser when PyYAML has it (several times faster). On broken
+    YAML the pure-Python loader parses again, for its clearer messages."""
+
+
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -165,7 +170,17 @@ class _FrontmatterShapeError(ValueError):
 
 def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
     """Parse the frontmatter YAML; return the mapping and each top-level key's file line."""
-    loader = _Loader(meta_text)
+    try:
+        return _parse_yaml_with(_FastLoader, meta_text)
+    except yaml.YAMLError:
+        return _parse_yaml_with(_Loader, meta_text)
+
+
+def _parse_yaml_with(
+    loader_class: type, meta_text: str
+) -> tuple[dict[str, object], dict[str, int]]:
+    """Parse with one loader class: the mapping and each top-level key's file line."""
+    loader = loader_class(meta_text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -21,8 +21,19 @@ FEED_SIZE = 50
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the analyses found in one article alone: a pure function of the article and the
+    config, so the build cache keeps it with the parsed article (keyed by the file's hash)."""
+
+    themes: tuple[str, ...]
+    summary: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
 class Entry:
-    """One article as the pages show it."""
+    """One article as the pages show it. `key` names everything it was made from (the file's
+    hash, its path, the config, the code), for the build cache; '' when unknown."""
 
     article: Article
     url: str
@@ -30,6 +41,7 @@ class Entry:
     summary: str
     excerpt: str
     full_text: bool
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,23 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ThemeLink:
+    """A theme as the navigation of every page shows it."""
+
+    theme: Theme
+    url: str
+    feed_url: str
+
+
+@dataclass(frozen=True)
+class Nav:
+    """What every page shows of the whole site (the templates' `site`): the theme links.
+    Kept small on purpose: every page's cache key covers it."""
+
+    sections: tuple[ThemeLink, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the templates can show, and the list of pages to render."""
 
@@ -82,12 +111,36 @@ class Site:
     outlets: tuple[Outlet, ...]
     pages: tuple[Page, ...]
 
+    @property
+    def nav(self) -> Nav:
+        """The part of the site every page shows."""
+        return Nav(tuple(ThemeLink(s.theme, s.url, s.feed_url) for s in self.sections))
 
-def build_site(articles: list[Article], config: Config) -> Site:
-    """Arrange validated articles into entries, themes, months, outlets and pages."""
+
+def article_facts(article: Article, config: Config) -> Facts:
+    """Run the per-article analyses: themes, summary, excerpt."""
+    summary = summary_of(article)
+    return Facts(assign_themes(article, config), summary, excerpt_of(article, summary))
+
+
+def build_site(
+    articles: list[Article],
+    config: Config,
+    facts: Mapping[str, Facts] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Site:
+    """Arrange validated articles into entries, themes, months, outlets and pages.
+
+    `facts` and `keys` (by article path) are the cached analyses and cache keys; missing
+    facts are computed here."""
+    facts = facts or {}
+    keys = keys or {}
     entries = tuple(
         sorted(
-            (_entry(a, config) for a in articles),
+            (
+                _entry(a, config, facts.get(a.path) or article_facts(a, config), keys.get(a.path))
+                for a in articles
+            ),
             key=lambda e: (e.article.date.sort_key, e.article.slug),
             reverse=True,
         )
@@ -117,18 +170,18 @@ def build_site(articles: list[Article], config: Config) -> Site:
     return Site(entries, sections, unthemed, months, outlets, pages)
 
 
-def _entry(article: Article, config: Config) -> Entry:
-    """Decide an article's themes, summary, excerpt and whether its full text is shown."""
-    themes = tuple(t for t in config.themes if t.id in assign_themes(article, config))
-    summary = summary_of(article)
+def _entry(article: Article, config: Config, facts: Facts, key: str | None) -> Entry:
+    """An article's entry: its facts, and whether its full text is shown."""
+    themes = tuple(t for t in config.themes if t.id in facts.themes)
     full_text = config.full_text if article.full_text is None else article.full_text
     return Entry(
         article,
         f"articles/{article.slug}/",
         themes,
-        summary,
-        excerpt_of(article, summary),
+        facts.summary,
+        facts.excerpt,
         full_text,
+        key or "",
     )
 
 
@@ -147,7 +200,7 @@ def _pages(
             "",
             "home.html",
             config.title,
-            {"sections": sections, "unthemed": unthemed},
+            {"sections": sections, "unthemed": unthemed, "entries": entries},
         ),
         Page(
             "atom.xml",

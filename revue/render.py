@@ -1,6 +1,7 @@
 """Render the Site's pages with Jinja → {output path: bytes}.
 
-A fresh Jinja environment is made per build, so a template edit is always seen. Templates
+A Jinja environment is made per set of templates (the caller keeps a Renderer while the
+templates' hashes stay the same), so a template edit is always seen. Templates
 autoescape HTML and XML and fail on undefined names. Links between pages are relative (the
 site works under any subpath, and from disk), except on the 404 page, which a host serves at
 any depth and which therefore uses absolute paths from the base URL's path.
@@ -8,24 +9,31 @@ any depth and which therefore uses absolute paths from the base URL's path.
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .config import Config
 from .dates import ArticleDate
 from .errors import BuildError, SourceError
 from .markdown import make_markdown, render_markdown, typographize
-from .model import Page, Site
+from .model import Nav, Page, Site
 
 TEMPLATE_DIR = "templates"
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
-    """A Jinja environment over `templates/`: autoescaping, strict undefined, French filters."""
+    """A Jinja environment over `templates/`: autoescaping, strict undefined, French filters.
+
+    The typography filter remembers its results (titles, sources and labels recur on many
+    pages); an environment lives for one set of templates, so a template edit needs a new one.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(("html", "xml")),
@@ -33,61 +41,98 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
     )
-    env.filters["typo"] = lambda text: typographize(str(text))
-    env.filters["french_date"] = lambda date: date.french() if isinstance(date, ArticleDate) else ""
+    env.filters["typo"] = functools.lru_cache(maxsize=65536, typed=True)(
+        lambda text: typographize(str(text))
+    )
+    env.filters["french_date"] = functools.lru_cache(maxsize=4096, typed=True)(
+        lambda date: date.french() if isinstance(date, ArticleDate) else ""
+    )
     return env
 
 
+@dataclass(frozen=True)
+class Renderer:
+    """What rendering needs besides the page: the compiled templates and Markdown, made once
+    per set of templates (`templates_key`) and kept while the templates do not change."""
+
+    env: jinja2.Environment
+    md: MarkdownIt
+    templates: Path
+    templates_key: str = ""
+
+
+def make_renderer(config: Config, templates_key: str = "") -> Renderer:
+    """A renderer over the project's `templates/`."""
+    templates = config.root / TEMPLATE_DIR
+    return Renderer(make_environment(templates), make_markdown(), templates, templates_key)
+
+
+def extra_pages(site: Site) -> tuple[Page, ...]:
+    """The files made from templates that are not pages of the site: sitemap and robots."""
+    return (
+        Page("sitemap.xml", "sitemap.xml", "sitemap.xml", "", {"pages": site.pages}),
+        Page("robots.txt", "robots.txt", "robots.txt", "", {}),
+    )
+
+
+def all_pages(site: Site) -> tuple[Page, ...]:
+    """Every output made from a template, in a stable order."""
+    return (*site.pages, *extra_pages(site))
+
+
+def render_page(
+    renderer: Renderer, page: Page, nav: Nav, config: Config, assets: Mapping[str, str]
+) -> bytes | SourceError:
+    """One page's bytes, or the SourceError naming the template file and line that failed.
+
+    `nav` is what the templates see as `site`: a page's output depends only on its own
+    context, the nav, the config and the assets (the cache keys rely on it)."""
+    md = renderer.md
+    common = {
+        "site": nav,
+        "config": config,
+        "markdown": lambda text: Markup(render_markdown(md, text)),
+    }
+    try:
+        template = renderer.env.get_template(page.template)
+        text = template.render(
+            **common, **_helpers(page, config, assets), page=page, **page.context
+        )
+    except jinja2.TemplateSyntaxError as error:
+        return SourceError(
+            f"{TEMPLATE_DIR}/{error.name or page.template}",
+            error.lineno,
+            f"template syntax error: {error.message}",
+        )
+    except jinja2.TemplateNotFound as error:
+        return SourceError(
+            f"{TEMPLATE_DIR}/{error.name}", 0, "template not found: create it or fix the name"
+        )
+    except Exception as error:  # a template that fails while rendering
+        return _template_error(error, page, renderer.templates)
+    return text.encode("utf-8")
+
+
 def render_site(site: Site, config: Config, assets: Mapping[str, str]) -> dict[str, bytes]:
-    """Render every page, plus sitemap.xml, robots.txt and .nojekyll.
+    """Render every page, plus sitemap.xml, robots.txt and .nojekyll, in this process.
 
     `assets` maps a static file's name (`style.css`) to its hashed URL
     (`static/style.1a2b3c4d5e.css`).
     Raises BuildError naming the template file and line when a template fails.
     """
-    templates = config.root / TEMPLATE_DIR
-    env = make_environment(templates)
-    md = make_markdown()
-    common = {
-        "site": site,
-        "config": config,
-        "markdown": lambda text: Markup(render_markdown(md, text)),
-    }
+    renderer = make_renderer(config)
+    nav = site.nav
     files: dict[str, bytes] = {}
     errors: list[SourceError] = []
-    extra = (
-        Page("sitemap.xml", "sitemap.xml", "sitemap.xml", "", {"pages": site.pages}),
-        Page("robots.txt", "robots.txt", "robots.txt", "", {}),
-    )
-    for page in (*site.pages, *extra):
-        try:
-            template = env.get_template(page.template)
-            text = template.render(
-                **common, **_helpers(page, config, assets), page=page, **page.context
-            )
-        except jinja2.TemplateSyntaxError as error:
-            errors.append(
-                SourceError(
-                    f"{TEMPLATE_DIR}/{error.name or page.template}",
-                    error.lineno,
-                    f"template syntax error: {error.message}",
-                )
-            )
-            continue
-        except jinja2.TemplateNotFound as error:
-            errors.append(
-                SourceError(
-                    f"{TEMPLATE_DIR}/{error.name}",
-                    0,
-                    "template not found: create it or fix the name",
-                )
-            )
-            continue
-        except Exception as error:  # a template that fails while rendering
-            errors.append(_template_error(error, page, templates))
-            continue
-        files[page.output] = text.encode("utf-8")
+    for page in all_pages(site):
+        result = render_page(renderer, page, nav, config, assets)
+        if isinstance(result, SourceError):
+            errors.append(result)
+        else:
+            files[page.output] = result
     files[".nojekyll"] = b""
     if errors:
         raise BuildError(sorted(set(errors)))

@@ -1,0 +1,234 @@
+"""The build command's engine: read with the cache, plan, render what changed, write what
+changed, on every core.
+
+1. Article files are listed and stat'ed; a file whose (size, mtime, inode) is the one the
+   cache saw is not read again (unless it was modified within two seconds of that look).
+2. If every input's hash (code, config, templates, static files, articles) is the last
+   successful build's and the output folder still holds the files it wrote: nothing to do.
+3. Otherwise cached articles are looked up by key and the missing ones parsed and analysed
+   on every core; the site is planned; outputs whose key or file changed are rendered on
+   every core; the new site is staged (unchanged files hard-linked) and swapped in.
+
+The cache lives in `.revue-cache/` in the project (never in the output); deleting it only
+makes the next build slower.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import Store, context_digest, load_index, load_sources, save_store, sha
+from .config import Config
+from .content import article_paths
+from .errors import BuildError
+from .output import remove_leftovers, stage_site, swap_in
+from .parallel import default_jobs, run_all
+from .pipeline import (
+    Source,
+    collect,
+    plan_site,
+    read_inputs,
+    read_source,
+    render_outputs,
+    source_key,
+    valid_articles,
+)
+from .render import make_renderer
+
+RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
+PROGRESS_AFTER = 2.0  # seconds before progress lines appear
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a build did: articles, output files, rendered, written and removed counts."""
+
+    articles: int
+    files: int
+    pages: int
+    rendered: int
+    written: int
+    removed: int
+
+
+class Progress:
+    """Prints `stage: n/total` lines on stderr once a build has run for a couple of seconds."""
+
+    def __init__(self, stream=None):
+        self.started = time.monotonic()
+        self.stream = stream or sys.stderr
+        self.last = 0.0
+
+    def counter(self, stage: str, total: int) -> Callable[[int], None]:
+        count = 0
+
+        def done(n: int) -> None:
+            nonlocal count
+            count += n
+            now = time.monotonic()
+            if now - self.started >= PROGRESS_AFTER and (now - self.last >= 1 or count == total):
+                self.last = now
+                print(f"  {stage}: {count}/{total}", file=self.stream, flush=True)
+
+        return done
+
+
+def build(config: Config, output: Path, jobs: int | None = None, progress=None) -> Report:
+    """Build the site into `output`, reusing `.revue-cache/`. Raises BuildError with every
+    problem found (the previous output is then left untouched)."""
+    jobs = jobs or default_jobs()
+    progress = progress or Progress()
+    root, output = config.root, output.resolve()
+    remove_leftovers(output)
+    looked = time.time_ns()
+    store = load_index(root)
+    if store.output_dir != str(output):
+        store.outputs = {}
+    inputs = read_inputs(config)
+    digests, stats = _source_digests(config, store)
+    plan_inputs = sha(
+        inputs.code,
+        inputs.config,
+        context_digest(dict(inputs.templates)),
+        context_digest(_static_digests(config.root / "static")),
+        context_digest(digests),
+    )
+    if plan_inputs == store.signature and _outputs_intact(output, store):
+        files = len(store.outputs)
+        pages = sum(1 for o in store.outputs if o.endswith(".html"))
+        articles = sum(1 for _ in digests)
+        return Report(articles, files, pages, 0, 0, 0)
+
+    cached = load_sources(root)
+    sources, fresh = _read_sources(config, inputs, digests, cached, jobs, progress)
+    kept = {
+        source_key(inputs.code, inputs.config, s, sources[s].digest): sources[s] for s in sources
+    }
+    stats = {s: (*stats[s], sources[s].digest) for s in sources if s in stats}
+    store.stats = {s: v for s, v in stats.items() if looked - v[1] > RACY_NS}
+    store.sources = kept
+    articles, errors = valid_articles(sources)
+    if errors:
+        save_store(root, Store(store.stats, kept, store.outputs, str(output), ""), fresh)
+        raise BuildError(errors)
+
+    plan = plan_site(config, articles, sources, inputs)
+    renderer = make_renderer(config)
+    stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
+    rendered, problems = collect(
+        render_outputs(
+            plan, config, renderer, stale, jobs, progress.counter("rendering", len(stale))
+        )
+    )
+    if problems:
+        save_store(root, Store(store.stats, kept, store.outputs, str(output), ""), fresh)
+        raise BuildError(problems)
+    digests_out = {o: sha(data) for o, data in rendered.items()}
+    changed = {
+        o: data
+        for o, data in rendered.items()
+        if not (o in store.outputs and store.outputs[o][1] == digests_out[o])
+        or not _same_file(output / o, store.outputs[o][2])
+    }
+    removed = [o for o in store.outputs if o not in plan.keys]
+    records = {}
+    for o, key in plan.keys.items():
+        old = store.outputs.get(o)
+        records[o] = (key, digests_out[o] if o in digests_out else old[1], old[2] if old else None)
+
+    def written(name: str, stat: os.stat_result) -> None:
+        records[name] = (records[name][0], records[name][1], _stat_key(stat))
+
+    if changed or removed or not output.is_dir():
+        staging = stage_site(output, plan.keys, changed, written)
+        swap_in(staging, output)
+    store.outputs = records
+    store.output_dir = str(output)
+    store.signature = plan_inputs
+    save_store(root, store, fresh)
+    pages = sum(1 for o in plan.keys if o.endswith(".html"))
+    return Report(len(articles), len(plan.keys), pages, len(rendered), len(changed), len(removed))
+
+
+def _stat_key(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _same_file(path: Path, recorded: tuple[int, int, int] | None) -> bool:
+    """Whether the file at `path` is still the one the cache recorded writing."""
+    try:
+        return recorded is not None and _stat_key(path.stat()) == tuple(recorded)
+    except OSError:
+        return False
+
+
+def _unchanged(output_name: str, key: str, output: Path, store: Store) -> bool:
+    """Whether an output's key is the recorded one and its file is still as written."""
+    record = store.outputs.get(output_name)
+    return record is not None and record[0] == key and _same_file(output / output_name, record[2])
+
+
+def _outputs_intact(output: Path, store: Store) -> bool:
+    """Whether every file the last build wrote is still there, unmodified."""
+    return bool(store.outputs) and all(
+        _same_file(output / name, record[2]) for name, record in store.outputs.items()
+    )
+
+
+def _static_digests(folder: Path) -> dict[str, str]:
+    """The hash of every file under `static/` (a few small files)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): sha(p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _source_digests(
+    config: Config, store: Store
+) -> tuple[dict[str, str], dict[str, tuple[int, int, int]]]:
+    """Each article file's hash (from the cache when its stat is unchanged), and its stat."""
+    digests: dict[str, str] = {}
+    stats: dict[str, tuple[int, int, int]] = {}
+    for path in article_paths(config):
+        shown = path.relative_to(config.root).as_posix()
+        try:
+            stat = _stat_key(path.stat())
+        except FileNotFoundError:
+            continue
+        stats[shown] = stat
+        known = store.stats.get(shown)
+        if known is not None and tuple(known[:3]) == stat:
+            digests[shown] = known[3]
+        else:
+            digests[shown] = sha(path.read_bytes())
+    return digests, stats
+
+
+def _read_sources(config, inputs, digests, cached, jobs, progress):
+    """Every article's Source: from the cache by key, else parsed and analysed on every
+    core. Returns them by path (in path order) and whether any was parsed."""
+    sources: dict[str, Source] = {}
+    missing: list[str] = []
+    for shown, digest in digests.items():
+        found = cached.get(source_key(inputs.code, inputs.config, shown, digest))
+        sources[shown] = found  # type: ignore[assignment]  # keeps the path order
+        if found is None:
+            missing.append(shown)
+    counter = progress.counter("reading articles", len(missing))
+    for shown, source in zip(
+        missing, run_all(_read_file, config, missing, jobs, counter), strict=True
+    ):
+        sources[shown] = source
+    return sources, bool(missing) or len(cached) != len(sources)
+
+
+def _read_file(config: Config, shown: str) -> Source:
+    return read_source(shown, (config.root / shown).read_bytes(), config)

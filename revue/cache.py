@@ -1,0 +1,230 @@
+"""Cache keys, and the build cache kept on disk between builds in `.revue-cache/`.
+
+Every key is a SHA-256 over everything that can change what it names, so correctness never
+rests on a hand-written list of dependencies:
+
+- a parsed article (with its analyses) is keyed by the file's bytes, its path, the config
+  and the code version (`source_key`);
+- an output file is keyed by its page's whole render context (`context_digest`: entries
+  stand for their own keys), its template and every template it extends, includes or
+  imports, the config, the static files' manifest and the code version (`page_key`).
+
+The code version hashes the package's own source and the versions of the libraries that
+shape the output. The disk store holds three pickles written atomically: `index` (file
+stats → hashes, output records, the last build's signature), `sources` (parsed articles by
+key) and nothing else; a damaged or foreign cache is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path, PurePath
+
+import jinja2
+import jinja2.meta
+
+from .config import Config
+
+CACHE_DIR = ".revue-cache"
+FORMAT = 1
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
+
+
+def sha(*parts: str | bytes) -> str:
+    """The SHA-256 hex digest of the parts, each length-prefixed (so parts never blur)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """A hash of every source file of the package and of the libraries' versions."""
+    package = Path(__file__).resolve().parent
+    parts: list[str | bytes] = [str(FORMAT)]
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    return sha(*parts)
+
+
+def config_digest(config: Config) -> str:
+    """A hash of the whole config (a frozen dataclass: its repr lists every field)."""
+    return sha(repr(config))
+
+
+def template_digests(folder: Path) -> dict[str, str]:
+    """For each template, a hash of it and of every template it pulls in, transitively.
+
+    A template whose references cannot be read statically (a computed name) depends on
+    every template."""
+    files = (
+        {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+        if folder.is_dir()
+        else {}
+    )
+    everything = sha(*(part for name in sorted(files) for part in (name, files[name])))
+    env = jinja2.Environment()
+    refs: dict[str, set[str] | None] = {}
+    for name, data in files.items():
+        try:
+            found = set(jinja2.meta.find_referenced_templates(env.parse(data.decode("utf-8"))))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            found = {None}  # type: ignore[arg-type]
+        refs[name] = None if None in found else found
+    digests = {}
+    for name in files:
+        closure, todo, whole = set(), [name], False
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            if refs.get(current) is None and current in files:
+                whole = True
+                break
+            todo.extend(refs.get(current) or ())
+        digests[name] = (
+            everything
+            if whole
+            else sha(
+                *(f"{n}\0" for n in sorted(closure)), *(files.get(n, b"") for n in sorted(closure))
+            )
+        )
+    return digests
+
+
+def context_digest(value: object) -> str:
+    """A hash of a render context: every value reachable from it, entries by their key."""
+    h = hashlib.sha256()
+    _feed(h, value)
+    return h.hexdigest()
+
+
+def _feed(h, value: object) -> None:
+    """Feed one value into a hash, tagged with its type so that 1, '1' and True differ."""
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(data))
+        h.update(data)
+    elif value is None or isinstance(value, bool | int | float):
+        h.update(b"v" + repr(value).encode() + b";")
+    elif isinstance(value, bytes):
+        h.update(b"b%d:" % len(value))
+        h.update(value)
+    elif isinstance(value, tuple | list):
+        h.update(b"(%d" % len(value))
+        for item in value:
+            _feed(h, item)
+        h.update(b")")
+    elif isinstance(value, Mapping):
+        h.update(b"{%d" % len(value))
+        for key in sorted(value, key=repr):
+            _feed(h, key)
+            _feed(h, value[key])
+        h.update(b"}")
+    elif isinstance(value, set | frozenset):
+        h.update(b"<")
+        for item in sorted(value, key=repr):
+            _feed(h, item)
+        h.update(b">")
+    elif dataclasses.is_dataclass(value):
+        key = getattr(value, "key", None)
+        h.update(b"D" + type(value).__qualname__.encode() + b":")
+        if isinstance(key, str) and key:  # an entry: its key names all it was made from
+            h.update(key.encode())
+            return
+        for f in dataclasses.fields(value):
+            _feed(h, getattr(value, f.name))
+    elif isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta | dt.tzinfo):
+        h.update(b"t" + repr(value).encode() + b";")
+    elif isinstance(value, PurePath):
+        _feed(h, "path:" + value.as_posix())
+    else:
+        raise TypeError(f"cannot hash a {type(value).__name__} into a cache key")
+
+
+@dataclass
+class Store:
+    """What one build leaves for the next. `stats`: article path → (size, mtime_ns, inode,
+    sha of the bytes); `sources`: source key → parsed article record; `outputs`: output
+    path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
+    `signature`: a hash of every input of the last successful build."""
+
+    stats: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    sources: dict[str, object] = field(default_factory=dict)
+    outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = field(default_factory=dict)
+    output_dir: str = ""
+    signature: str = ""
+
+
+def _load(path: Path) -> object:
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)
+    except Exception:  # missing, truncated, or from another version: start afresh
+        return None
+
+
+def load_index(root: Path) -> Store:
+    """The stored index (stats, outputs, signature), without the parsed articles."""
+    data = _load(root / CACHE_DIR / "index.pickle")
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return Store()
+    return Store(data["stats"], {}, data["outputs"], data["output_dir"], data["signature"])
+
+
+def load_sources(root: Path) -> dict[str, object]:
+    """The stored parsed articles, by source key."""
+    data = _load(root / CACHE_DIR / "sources.pickle")
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    return data["sources"]
+
+
+def save_store(root: Path, store: Store, sources_changed: bool) -> None:
+    """Write the store atomically (a file at a time, each complete or absent)."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+    if sources_changed:
+        _dump(folder / "sources.pickle", {"format": FORMAT, "sources": store.sources})
+    index = {
+        "format": FORMAT,
+        "stats": store.stats,
+        "outputs": store.outputs,
+        "output_dir": store.output_dir,
+        "signature": store.signature,
+    }
+    _dump(folder / "index.pickle", index)
+
+
+def _dump(path: Path, data: object) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
