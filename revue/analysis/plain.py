@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -13,7 +14,8 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])(?:\s*[»”])?\s+(?=[«“\"A-ZÀ-ÖØ-Þ
 _ABBREVIATION = re.compile(r"(?:\b(?:M|Mme|MM|Dr|St|Inc|Corp|Ltd|etc|cf|p|av|J\.-C)|\b[A-Z])\.$")
 
 
-def paragraphs(body: str) -> list[str]:
+@functools.lru_cache(maxsize=8)  # the summary and the excerpt both read the same body
+def paragraphs(body: str) -> tuple[str, ...]:
     """The body's prose paragraphs as plain text, skipping headings, quotes, lists and code."""
     result = []
     depth = 0
@@ -35,7 +37,7 @@ def paragraphs(body: str) -> list[str]:
             text = re.sub(r"\s+", " ", text).strip()
             if text and not text.startswith("{"):
                 result.append(text)
-    return result
+    return tuple(result)
 
 
 def sentences(paragraph: str) -> list[str]:
