@@ -112,14 +112,15 @@ def template_digests(folder: Path) -> dict[str, str]:
     return digests
 
 
-def context_digest(value: object) -> str:
-    """A hash of a render context: every value reachable from it, entries by their key."""
+def context_digest(value: object, known: Mapping[int, str] | None = None) -> str:
+    """A hash of a render context: every value reachable from it, entries by their key, and
+    the objects in `known` (by id; they must stay alive) by the digest given there."""
     h = hashlib.sha256()
-    _feed(h, value)
+    _feed(h, value, known or {})
     return h.hexdigest()
 
 
-def _feed(h, value: object) -> None:
+def _feed(h, value: object, known: Mapping[int, str]) -> None:
     """Feed one value into a hash, tagged with its type so that 1, '1' and True differ."""
     if isinstance(value, str):
         data = value.encode("utf-8", "surrogatepass")
@@ -133,19 +134,21 @@ def _feed(h, value: object) -> None:
     elif isinstance(value, tuple | list):
         h.update(b"(%d" % len(value))
         for item in value:
-            _feed(h, item)
+            _feed(h, item, known)
         h.update(b")")
     elif isinstance(value, Mapping):
         h.update(b"{%d" % len(value))
         for key in sorted(value, key=repr):
-            _feed(h, key)
-            _feed(h, value[key])
+            _feed(h, key, known)
+            _feed(h, value[key], known)
         h.update(b"}")
     elif isinstance(value, set | frozenset):
         h.update(b"<")
         for item in sorted(value, key=repr):
-            _feed(h, item)
+            _feed(h, item, known)
         h.update(b">")
+    elif id(value) in known:
+        h.update(b"K" + known[id(value)].encode())
     elif dataclasses.is_dataclass(value):
         key = getattr(value, "key", None)
         h.update(b"D" + type(value).__qualname__.encode() + b":")
@@ -153,11 +156,11 @@ def _feed(h, value: object) -> None:
             h.update(key.encode())
             return
         for f in dataclasses.fields(value):
-            _feed(h, getattr(value, f.name))
+            _feed(h, getattr(value, f.name), known)
     elif isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta | dt.tzinfo):
         h.update(b"t" + repr(value).encode() + b";")
     elif isinstance(value, PurePath):
-        _feed(h, "path:" + value.as_posix())
+        _feed(h, "path:" + value.as_posix(), known)
     else:
         raise TypeError(f"cannot hash a {type(value).__name__} into a cache key")
 

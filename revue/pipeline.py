@@ -18,6 +18,7 @@ from .cache import code_version, config_digest, context_digest, sha, template_di
 from .config import Config
 from .content import Article, duplicate_slugs, parse_article
 from .errors import BuildError, SourceError
+from .markdown import typographize
 from .model import Facts, Page, Site, article_facts, build_site
 from .output import read_static
 from .parallel import run_all
@@ -35,13 +36,30 @@ class Source:
     article: Article | None
     errors: tuple[SourceError, ...]
     facts: Facts | None = None
+    typeset: tuple[tuple[str, str], ...] = ()
 
 
 def read_source(shown: str, data: bytes, config: Config, parse=parse_article) -> Source:
     """Parse, validate and analyse one article file's bytes (`shown` is its path)."""
     article, errors = parse(shown, data, config)
-    facts = article_facts(article, config) if article is not None else None
-    return Source(sha(data), article, tuple(errors), facts)
+    if article is None:
+        return Source(sha(data), None, tuple(errors))
+    facts = article_facts(article, config)
+    return Source(sha(data), article, tuple(errors), facts, pretypeset(article, facts))
+
+
+def pretypeset(article: Article, facts: Facts) -> tuple[tuple[str, str], ...]:
+    """French typography, done once and cached, on the article's texts the templates show
+    through the `typo` filter (a table of a pure function: any other text is typeset when
+    rendering)."""
+    texts = {
+        article.title,
+        article.source,
+        facts.summary,
+        f"« {facts.excerpt} »",
+        f"« {article.title} »",
+    }
+    return tuple((text, typographize(text)) for text in sorted(texts))
 
 
 def source_key(code: str, config: str, shown: str, digest: str) -> str:
@@ -87,6 +105,7 @@ class Plan:
     static: Mapping[str, bytes]
     manifest: Mapping[str, str]
     keys: Mapping[str, str]
+    sources: Mapping[str, Source]
 
 
 def plan_site(
@@ -103,13 +122,16 @@ def plan_site(
     site = build_site(articles, config, facts, keys_by_path)
     pages = {page.output: page for page in all_pages(site)}
     shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
+    known = {id(page): context_digest(page) for page in site.pages}  # the sitemap lists them
     keys = {
-        output: sha(shared, inputs.templates.get(page.template, "missing"), context_digest(page))
+        output: sha(
+            shared, inputs.templates.get(page.template, "missing"), context_digest(page, known)
+        )
         for output, page in pages.items()
     }
     keys.update({name: sha("static", data) for name, data in static.items()})
     keys[NOJEKYLL] = sha("empty")
-    return Plan(site, pages, static, manifest, keys)
+    return Plan(site, pages, static, manifest, keys, sources)
 
 
 def render_outputs(
@@ -121,6 +143,8 @@ def render_outputs(
     done: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[str, bytes | SourceError]]:
     """Each asked output's bytes, or the SourceError of its template, in the given order."""
+    for source in plan.sources.values():
+        renderer.typeset.update(source.typeset)
     nav = plan.site.nav
     shared = (renderer, plan.pages, nav, config, plan.manifest, plan.static)
     yield from zip(outputs, run_all(_render_one, shared, outputs, jobs, done), strict=True)

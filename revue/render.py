@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -28,11 +28,14 @@ from .model import Nav, Page, Site
 TEMPLATE_DIR = "templates"
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(
+    templates: Path, typeset: Mapping[str, str] | None = None
+) -> jinja2.Environment:
     """A Jinja environment over `templates/`: autoescaping, strict undefined, French filters.
 
-    The typography filter remembers its results (titles, sources and labels recur on many
-    pages); an environment lives for one set of templates, so a template edit needs a new one.
+    The French filters remember their results (titles, outlets and dates recur on many
+    pages); `typeset` holds texts already typeset (by the cached per-article stage). An
+    environment lives for one set of templates, so a template edit needs a new one.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -44,11 +47,21 @@ def make_environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,
         cache_size=-1,
     )
-    env.filters["typo"] = functools.lru_cache(maxsize=65536, typed=True)(
-        lambda text: typographize(str(text))
-    )
-    env.filters["french_date"] = functools.lru_cache(maxsize=4096, typed=True)(
-        lambda date: date.french() if isinstance(date, ArticleDate) else ""
+    known = typeset if typeset is not None else {}
+    compute = functools.lru_cache(maxsize=65536)(typographize)
+
+    def typo(text: object) -> str:
+        text = str(text)
+        found = known.get(text)
+        return compute(text) if found is None else found
+
+    @functools.lru_cache(maxsize=4096)
+    def french_day(year: int, month: int, day: int | None) -> str:
+        return ArticleDate(year, month, day).french()
+
+    env.filters["typo"] = typo
+    env.filters["french_date"] = lambda date: (
+        french_day(date.year, date.month, date.day) if isinstance(date, ArticleDate) else ""
     )
     return env
 
@@ -62,12 +75,16 @@ class Renderer:
     md: MarkdownIt
     templates: Path
     templates_key: str = ""
+    typeset: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def make_renderer(config: Config, templates_key: str = "") -> Renderer:
-    """A renderer over the project's `templates/`."""
+    """A renderer over the project's `templates/`. Texts put in its `typeset` table (text →
+    typeset text) are not typeset again."""
     templates = config.root / TEMPLATE_DIR
-    return Renderer(make_environment(templates), make_markdown(), templates, templates_key)
+    typeset: dict[str, str] = {}
+    env = make_environment(templates, typeset)
+    return Renderer(env, make_markdown(), templates, templates_key, typeset)
 
 
 def extra_pages(site: Site) -> tuple[Page, ...]:

@@ -57,7 +57,7 @@ class Built:
     files: Mapping[str, bytes]
     manifest: Mapping[str, str]
     articles: int
-    rendered: int = 0
+    rendered: tuple[str, ...] = ()  # the outputs rendered again (their key changed)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def rebuild(
     if problems:
         return Attempt(kept, None, tuple(problems))
     files = {o: rendered[o] if o in rendered else cache.files[o] for o in sorted(plan.keys)}
-    built = Built(config, files, plan.manifest, len(articles), len(rendered))
+    built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)))
     return Attempt(SourceCache(config, sources.articles, plan.keys, files, renderer, code), built)
 
 
