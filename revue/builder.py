@@ -42,6 +42,8 @@ from .render import make_renderer
 
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
+PARALLEL_PAGES = 200  # render on every core from this many pages to render…
+PARALLEL_ARTICLES = 2000  # …or from this many articles (list pages are then long)
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,11 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     plan = plan_site(config, articles, sources, inputs)
     renderer = make_renderer(config)
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
+    # Forking pays off for many pages, or for a few pages listing many articles.
+    forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
     rendered, problems = collect(
         render_outputs(
-            plan, config, renderer, stale, jobs, progress.counter("rendering", len(stale))
+            plan, config, renderer, stale, forks, progress.counter("rendering", len(stale))
         )
     )
     if problems:
@@ -223,8 +227,9 @@ def _read_sources(config, inputs, digests, cached, jobs, progress):
         if found is None:
             missing.append(shown)
     counter = progress.counter("reading articles", len(missing))
+    forks = jobs if len(missing) >= PARALLEL_PAGES else 1
     for shown, source in zip(
-        missing, run_all(_read_file, config, missing, jobs, counter), strict=True
+        missing, run_all(_read_file, config, missing, forks, counter), strict=True
     ):
         sources[shown] = source
     return sources, bool(missing) or len(cached) != len(sources)

@@ -2,8 +2,7 @@
 
 The workers are forked, so they start with the parent's memory (config, model, compiled
 templates) and nothing but the items and the results cross a pipe. Results come back in
-the items' order, so the output never depends on which worker was faster. Small batches
-run in this process: forking costs more than it saves.
+the items' order, so the output never depends on which worker was faster.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ Shared = TypeVar("Shared")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-MIN_PARALLEL = 200  # fewer items than this run in this process
-CHUNK = 64
+CHUNK = 64  # items sent to a worker at once, at most
 
 _task: tuple[Callable, object] | None = None  # set in each forked worker only
 
@@ -38,19 +36,20 @@ def run_all(
     jobs: int,
     done: Callable[[int], None] | None = None,
 ) -> Iterator[Result]:
-    """`function(shared, item)` for each item, in order; `done(n)` after each batch of n."""
-    if (
-        jobs <= 1
-        or len(items) < MIN_PARALLEL
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        for start in range(0, len(items), CHUNK):
-            for item in items[start : start + CHUNK]:
+    """`function(shared, item)` for each item, in order; `done(n)` after each batch of n.
+
+    With `jobs` <= 1 (the caller decides whether the work is worth forking), or one item,
+    everything runs in this process."""
+    size = max(1, min(CHUNK, len(items) // (4 * max(jobs, 1))))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(items) < 2 or not forks:
+        for chunk in chunks:
+            for item in chunk:
                 yield function(shared, item)
             if done:
-                done(len(items[start : start + CHUNK]))
+                done(len(chunk))
         return
-    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start, initargs=((function, shared),)) as pool:
         for results in pool.imap(_run_chunk, chunks):

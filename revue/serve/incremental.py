@@ -118,7 +118,8 @@ def rebuild(
     if renderer is None or renderer.templates_key != templates_key:
         renderer = make_renderer(config, templates_key)
     stale = [o for o, key in plan.keys.items() if cache.keys.get(o) != key or o not in cache.files]
-    jobs = default_jobs() if len(stale) > 1000 else 1
+    # Forking pays off for many pages, or for a few pages listing many articles.
+    jobs = default_jobs() if len(stale) >= 200 or len(articles) >= 2000 else 1
     rendered, problems = collect(render_outputs(plan, config, renderer, stale, jobs))
     if problems:
         return Attempt(kept, None, tuple(problems))
@@ -148,7 +149,7 @@ def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Pat
         else:
             articles[shown] = None  # type: ignore[assignment]  # keeps the path order
             fresh.append((shown, data))
-    jobs = default_jobs() if len(fresh) > 1000 else 1
+    jobs = default_jobs() if len(fresh) >= 200 else 1
     for (shown, _), parsed in zip(fresh, run_all(_read, config, fresh, jobs), strict=True):
         articles[shown] = parsed
     return SourceCache(config, articles)
