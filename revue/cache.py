@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
@@ -82,14 +83,7 @@ def template_digests(folder: Path) -> dict[str, str]:
         else {}
     )
     everything = sha(*(part for name in sorted(files) for part in (name, files[name])))
-    env = jinja2.Environment()
-    refs: dict[str, set[str] | None] = {}
-    for name, data in files.items():
-        try:
-            found = set(jinja2.meta.find_referenced_templates(env.parse(data.decode("utf-8"))))
-        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-            found = {None}  # type: ignore[arg-type]
-        refs[name] = None if None in found else found
+    refs = {name: _references(data) for name, data in files.items()}
     digests = {}
     for name in files:
         closure, todo, whole = set(), [name], False
@@ -110,6 +104,18 @@ def template_digests(folder: Path) -> dict[str, str]:
             )
         )
     return digests
+
+
+@functools.lru_cache(maxsize=256)
+def _references(data: bytes) -> frozenset[str] | None:
+    """The templates a template's text pulls in, or None when one is not known statically."""
+    try:
+        found = set(
+            jinja2.meta.find_referenced_templates(jinja2.Environment().parse(data.decode()))
+        )
+    except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+        return None
+    return None if None in found else frozenset(found)
 
 
 def context_digest(value: object, known: Mapping[int, str] | None = None) -> str:
