@@ -7,6 +7,7 @@ fix), so a build reports them all at once.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -70,11 +71,15 @@ class Article:
 def article_paths(config: Config) -> list[Path]:
     """Every article under content/articles/, sorted; hidden files and editor backups skipped."""
     folder = config.root / config.content_dir / "articles"
-    return sorted(
-        p
-        for p in folder.rglob("*.md")
-        if not any(part.startswith((".", "#")) for part in p.relative_to(folder).parts)
-    )
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "#"))]
+        found.extend(
+            Path(top, name)
+            for name in files
+            if name.endswith(".md") and not name.startswith((".", "#"))
+        )
+    return sorted(found)
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:

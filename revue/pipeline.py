@@ -10,6 +10,7 @@ is not the one it holds, and reuses the rest.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,8 +64,9 @@ def pretypeset(article: Article, facts: Facts) -> tuple[tuple[str, str], ...]:
 
 
 def source_key(code: str, config: str, shown: str, digest: str) -> str:
-    """The key of a parsed article: everything `read_source` depends on."""
-    return sha("source", code, config, shown, digest)
+    """The key of a parsed article: everything `read_source` depends on (hex digests and a
+    path, which hold no NUL, joined by NULs)."""
+    return hashlib.sha256(f"source\0{code}\0{config}\0{shown}\0{digest}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,9 @@ def plan_site(
     known = {id(page): context_digest(page) for page in site.pages}  # the sitemap lists them
     keys = {
         output: sha(
-            shared, inputs.templates.get(page.template, "missing"), context_digest(page, known)
+            shared,
+            inputs.templates.get(page.template, "missing"),
+            known.get(id(page)) or context_digest(page, known),
         )
         for output, page in pages.items()
     }

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .cache import context_digest
 from .config import Config
 from .dates import ArticleDate
 from .errors import BuildError, SourceError
@@ -76,15 +78,64 @@ class Renderer:
     templates: Path
     templates_key: str = ""
     typeset: dict[str, str] = field(default_factory=dict, compare=False)
+    fragments: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def make_renderer(config: Config, templates_key: str = "") -> Renderer:
     """A renderer over the project's `templates/`. Texts put in its `typeset` table (text →
-    typeset text) are not typeset again."""
+    typeset text) are not typeset again; `fragments` keeps the output of `cached` blocks."""
     templates = config.root / TEMPLATE_DIR
     typeset: dict[str, str] = {}
+    fragments: dict[str, str] = {}
     env = make_environment(templates, typeset)
-    return Renderer(env, make_markdown(), templates, templates_key, typeset)
+    if _fragments_are_pure(templates):
+        env.globals["cached"] = _fragment_cache(fragments)
+    else:
+        env.globals["cached"] = _no_cache
+    return Renderer(env, make_markdown(), templates, templates_key, typeset, fragments)
+
+
+# What a `{% call cached(...) %}` block may read besides its arguments: the link helpers
+# (which depend only on the page's depth, part of the key) and per-build constants (the
+# fragments table lives for one config, one nav, one set of templates and assets).
+FRAGMENT_NAMES = frozenset({"cached", "link", "asset", "absolute", "config", "site"})
+
+
+def _fragments_are_pure(templates: Path) -> bool:
+    """Whether every template using `cached` reads no other outside name (else the
+    fragments could depend on something their key misses, and are not cached)."""
+    env = jinja2.Environment()
+    for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            if "cached(" in text and not (
+                jinja2.meta.find_undeclared_variables(env.parse(text)) <= FRAGMENT_NAMES
+            ):
+                return False
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            return False
+    return True
+
+
+def _fragment_cache(fragments: dict[str, str]) -> Callable:
+    """`{% call cached(a, b) %}…{% endcall %}`: the block's output, rendered once per
+    arguments and page depth (entries stand for their cache key)."""
+
+    @jinja2.pass_context
+    def cached(context: jinja2.runtime.Context, *parts: object, caller: Callable) -> Markup:
+        key = context_digest((parts, context.resolve("link")("")))
+        found = fragments.get(key)
+        if found is None:
+            found = fragments[key] = str(caller())
+        return Markup(found)
+
+    return cached
+
+
+def _no_cache(*parts: object, caller: Callable) -> Markup:
+    return Markup(caller())
 
 
 def extra_pages(site: Site) -> tuple[Page, ...]:

@@ -13,6 +13,7 @@ vanished, and which open pages must reload.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,14 +131,15 @@ def rebuild(
 
 def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Path]) -> SourceCache:
     """The cache updated for the article files on disk now, in the order of article_paths."""
-    changed = set(changed)
+    changed = {str(path) for path in changed}
+    folders = tuple(path + os.sep for path in changed)
     reuse = cache.config == config
     articles: dict[str, Parsed] = {}
     fresh: list[tuple[str, bytes]] = []
     for path in article_paths(config):
         shown = path.relative_to(config.root).as_posix()
         known = cache.articles.get(shown)
-        if reuse and known is not None and not _touched(path, changed):
+        if reuse and known is not None and not _touched(str(path), changed, folders):
             articles[shown] = known
             continue
         try:
@@ -160,9 +162,9 @@ def _read(config: Config, item: tuple[str, bytes]) -> Parsed:
     return read_source(shown, data, config, parse_article)
 
 
-def _touched(path: Path, changed: set[Path]) -> bool:
+def _touched(path: str, changed: set[str], folders: tuple[str, ...]) -> bool:
     """Whether `path`, or a folder holding it, is among the changed paths."""
-    return path in changed or any(parent in changed for parent in path.parents)
+    return path in changed or path.startswith(folders)
 
 
 def compare(
