@@ -22,7 +22,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Store, context_digest, load_index, load_sources, save_store, sha
+from .cache import (
+    Store,
+    context_digest,
+    load_fragments,
+    load_index,
+    load_sources,
+    save_fragments,
+    save_store,
+    sha,
+)
 from .config import Config
 from .content import article_paths
 from .errors import BuildError
@@ -43,6 +52,7 @@ from .render import make_renderer
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
 PARALLEL_PAGES = 200  # render on every core from this many pages to render…
+FRAGMENTS_PER_ARTICLE = 8  # entry cards kept at most, on average
 PARALLEL_ARTICLES = 2000  # …or from this many articles (list pages are then long)
 
 
@@ -121,6 +131,15 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
 
     plan = plan_site(config, articles, sources, inputs)
     renderer = make_renderer(config)
+    fragments_key = sha(
+        inputs.code,
+        inputs.config,
+        context_digest(dict(inputs.templates)),
+        context_digest(plan.site.nav),
+        context_digest(plan.manifest),
+    )
+    renderer.fragments.update(load_fragments(root, fragments_key))
+    known_fragments = len(renderer.fragments)
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages, or for a few pages listing many articles.
     forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
@@ -151,6 +170,10 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     if changed or removed or not output.is_dir():
         staging = stage_site(output, plan.keys, changed, written)
         swap_in(staging, output)
+    if len(renderer.fragments) != known_fragments:
+        if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:
+            renderer.fragments.clear()  # mostly stale: let the next builds make them again
+        save_fragments(root, fragments_key, renderer.fragments)
     store.outputs = records
     store.output_dir = str(output)
     store.signature = plan_inputs

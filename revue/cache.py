@@ -209,6 +209,23 @@ def load_sources(root: Path) -> dict[str, object]:
     return data["sources"]
 
 
+def load_fragments(root: Path, key: str) -> dict[str, str]:
+    """The stored template fragments, when they were made under the same `key`."""
+    data = _load(root / CACHE_DIR / "fragments.pickle")
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return {}
+    return data["fragments"]
+
+
+def save_fragments(root: Path, key: str, fragments: Mapping[str, str]) -> None:
+    """Store the template fragments made under `key` (see load_fragments)."""
+    (root / CACHE_DIR).mkdir(exist_ok=True)
+    _dump(
+        root / CACHE_DIR / "fragments.pickle",
+        {"format": FORMAT, "key": key, "fragments": dict(fragments)},
+    )
+
+
 def save_store(root: Path, store: Store, sources_changed: bool) -> None:
     """Write the store atomically (a file at a time, each complete or absent)."""
     folder = root / CACHE_DIR

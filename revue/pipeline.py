@@ -151,16 +151,23 @@ def render_outputs(
         renderer.typeset.update(source.typeset)
     nav = plan.site.nav
     shared = (renderer, plan.pages, nav, config, plan.manifest, plan.static)
-    yield from zip(outputs, run_all(_render_one, shared, outputs, jobs, done), strict=True)
+    results = run_all(_render_one, shared, outputs, jobs, done)
+    for output, (result, fragments) in zip(outputs, results, strict=True):
+        renderer.fragments.update(fragments)  # those a worker process rendered
+        yield output, result
 
 
-def _render_one(shared: tuple, output: str) -> bytes | SourceError:
+def _render_one(shared: tuple, output: str) -> tuple[bytes | SourceError, tuple]:
+    """One output, and the fragments rendered for it that were not known yet."""
     renderer, pages, nav, config, manifest, static = shared
     if output == NOJEKYLL:
-        return b""
+        return b"", ()
     if output in static:
-        return static[output]
-    return render_page(renderer, pages[output], nav, config, manifest)
+        return static[output], ()
+    result = render_page(renderer, pages[output], nav, config, manifest)
+    fragments = tuple(renderer.fresh.items())
+    renderer.fresh.clear()
+    return result, fragments
 
 
 def build_files(config: Config, articles: list[Article]) -> tuple[dict[str, bytes], dict[str, str]]:

@@ -79,20 +79,23 @@ class Renderer:
     templates_key: str = ""
     typeset: dict[str, str] = field(default_factory=dict, compare=False)
     fragments: dict[str, str] = field(default_factory=dict, compare=False)
+    fresh: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def make_renderer(config: Config, templates_key: str = "") -> Renderer:
     """A renderer over the project's `templates/`. Texts put in its `typeset` table (text →
-    typeset text) are not typeset again; `fragments` keeps the output of `cached` blocks."""
+    typeset text) are not typeset again; `fragments` keeps the output of `cached` blocks
+    (the new ones are also put in `fresh`, for a worker process to send them back)."""
     templates = config.root / TEMPLATE_DIR
     typeset: dict[str, str] = {}
     fragments: dict[str, str] = {}
+    fresh: dict[str, str] = {}
     env = make_environment(templates, typeset)
     if _fragments_are_pure(templates):
-        env.globals["cached"] = _fragment_cache(fragments)
+        env.globals["cached"] = _fragment_cache(fragments, fresh)
     else:
         env.globals["cached"] = _no_cache
-    return Renderer(env, make_markdown(), templates, templates_key, typeset, fragments)
+    return Renderer(env, make_markdown(), templates, templates_key, typeset, fragments, fresh)
 
 
 # What a `{% call cached(...) %}` block may read besides its arguments: the link helpers
@@ -119,7 +122,7 @@ def _fragments_are_pure(templates: Path) -> bool:
     return True
 
 
-def _fragment_cache(fragments: dict[str, str]) -> Callable:
+def _fragment_cache(fragments: dict[str, str], fresh: dict[str, str]) -> Callable:
     """`{% call cached(a, b) %}…{% endcall %}`: the block's output, rendered once per
     arguments and page depth (entries stand for their cache key)."""
 
@@ -128,7 +131,7 @@ def _fragment_cache(fragments: dict[str, str]) -> Callable:
         key = context_digest((parts, context.resolve("link")("")))
         found = fragments.get(key)
         if found is None:
-            found = fragments[key] = str(caller())
+            found = fragments[key] = fresh[key] = str(caller())
         return Markup(found)
 
     return cached
