@@ -91,7 +91,7 @@ def make_renderer(config: Config, templates_key: str = "") -> Renderer:
     fragments: dict[str, str] = {}
     fresh: dict[str, str] = {}
     env = make_environment(templates, typeset)
-    if _fragments_are_pure(templates):
+    if _fragments_are_pure(env, templates):
         env.globals["cached"] = _fragment_cache(fragments, fresh)
     else:
         env.globals["cached"] = _no_cache
@@ -104,10 +104,9 @@ def make_renderer(config: Config, templates_key: str = "") -> Renderer:
 FRAGMENT_NAMES = frozenset({"cached", "link", "asset", "absolute", "config", "site"})
 
 
-def _fragments_are_pure(templates: Path) -> bool:
+def _fragments_are_pure(env: jinja2.Environment, templates: Path) -> bool:
     """Whether every template using `cached` reads no other outside name (else the
     fragments could depend on something their key misses, and are not cached)."""
-    env = jinja2.Environment()
     for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
         if not path.is_file():
             continue

@@ -19,7 +19,9 @@ from revue.cache import CACHE_DIR, context_digest
 from revue.config import load_config
 from revue.content import load_articles
 from revue.errors import BuildError
+from revue.model import build_site
 from revue.pipeline import build_files
+from revue.render import make_renderer, render_page
 from revue.serve.incremental import SourceCache, rebuild
 
 WORDS = [
@@ -221,3 +223,31 @@ def test_a_killed_build_leaves_the_previous_site(project: Project) -> None:
     assert tree(output) == clean_site(project.root)
     assert not list(project.root.glob("._site.*"))
     assert os.path.isdir(output)
+
+
+def test_cached_fragments_change_no_byte(project: Project) -> None:
+    for index in range(3):
+        project.article(f"2024-03-0{index + 1}-article-{index}", "themes: [competitors]\n")
+    with_fragments = clean_site(project.root)
+    entry = project.root / "templates" / "partials" / "entry.html"
+    text = entry.read_text()
+    assert "{% call cached(entry, level) %}" in text
+    entry.write_text(
+        text.replace("{% call cached(entry, level) %}\n", "").replace("{% endcall %}\n", "")
+    )
+    assert clean_site(project.root) == with_fragments
+
+
+def test_fragments_reading_other_names_are_not_cached(project: Project) -> None:
+    project.article("2024-03-01-alpha", "themes: [competitors]\n")
+    entry = project.root / "templates" / "partials" / "entry.html"
+    config = load_config(project.root)
+    renderer = make_renderer(config)
+    site = build_site(load_articles(config)[0], config)
+    home = site.pages[0]
+    render_page(renderer, home, site.nav, config, {"style.css": "static/style.css"})
+    assert renderer.fragments  # the cards of the home page
+    entry.write_text(entry.read_text().replace("<article", "<article data-page='{{ page.url }}'"))
+    renderer = make_renderer(config)
+    render_page(renderer, home, site.nav, config, {"style.css": "static/style.css"})
+    assert not renderer.fragments
