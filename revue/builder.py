@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import (
+    CACHE_DIR,
     Store,
     context_digest,
     load_fragments,
@@ -130,7 +131,9 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         raise BuildError(errors)
 
     plan = plan_site(config, articles, sources, inputs)
-    renderer = make_renderer(config)
+    bytecode = root / CACHE_DIR / "templates"
+    bytecode.mkdir(parents=True, exist_ok=True)
+    renderer = make_renderer(config, bytecode=bytecode)
     fragments_key = sha(
         inputs.code,
         inputs.config,

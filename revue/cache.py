@@ -106,6 +106,12 @@ def template_digests(folder: Path) -> dict[str, str]:
     return digests
 
 
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The field names of a dataclass, in order."""
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 @functools.lru_cache(maxsize=256)
 def _references(data: bytes) -> frozenset[str] | None:
     """The templates a template's text pulls in, or None when one is not known statically."""
@@ -127,21 +133,39 @@ def context_digest(value: object, known: Mapping[int, str] | None = None) -> str
 
 
 def _feed(h, value: object, known: Mapping[int, str]) -> None:
-    """Feed one value into a hash, tagged with its type so that 1, '1' and True differ."""
-    if isinstance(value, str):
-        data = value.encode("utf-8", "surrogatepass")
+    """Feed one value into a hash, tagged with its type so that 1, '1' and True differ.
+
+    A dataclass with a non-empty `__cache_key__` (an Entry) is fed as that key alone: the
+    key names everything the object was made from."""
+    kind = type(value)
+    if kind is str:
+        data = value.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
         h.update(b"s%d:" % len(data))
         h.update(data)
+    elif id(value) in known:
+        h.update(b"K" + known[id(value)].encode())
+    elif hasattr(kind, "__dataclass_fields__"):
+        key = getattr(value, "__cache_key__", None)
+        h.update(b"D" + kind.__qualname__.encode() + b":")
+        if key:
+            h.update(key.encode())
+            return
+        for name in _field_names(kind):
+            _feed(h, getattr(value, name), known)
+    elif kind is tuple or kind is list:
+        h.update(b"(%d" % len(value))  # type: ignore[arg-type]
+        for item in value:  # type: ignore[attr-defined]
+            _feed(h, item, known)
+        h.update(b")")
+    elif isinstance(value, str):
+        _feed(h, str(value), known)  # Markup and other str subclasses
     elif value is None or isinstance(value, bool | int | float):
         h.update(b"v" + repr(value).encode() + b";")
     elif isinstance(value, bytes):
         h.update(b"b%d:" % len(value))
         h.update(value)
     elif isinstance(value, tuple | list):
-        h.update(b"(%d" % len(value))
-        for item in value:
-            _feed(h, item, known)
-        h.update(b")")
+        _feed(h, list(value), known)
     elif isinstance(value, Mapping):
         h.update(b"{%d" % len(value))
         for key in sorted(value, key=repr):
@@ -153,16 +177,6 @@ def _feed(h, value: object, known: Mapping[int, str]) -> None:
         for item in sorted(value, key=repr):
             _feed(h, item, known)
         h.update(b">")
-    elif id(value) in known:
-        h.update(b"K" + known[id(value)].encode())
-    elif dataclasses.is_dataclass(value):
-        key = getattr(value, "key", None)
-        h.update(b"D" + type(value).__qualname__.encode() + b":")
-        if isinstance(key, str) and key:  # an entry: its key names all it was made from
-            h.update(key.encode())
-            return
-        for f in dataclasses.fields(value):
-            _feed(h, getattr(value, f.name), known)
     elif isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta | dt.tzinfo):
         h.update(b"t" + repr(value).encode() + b";")
     elif isinstance(value, PurePath):

@@ -43,6 +43,11 @@ class Entry:
     full_text: bool
     key: str = field(default="", compare=False)
 
+    @property
+    def __cache_key__(self) -> str:
+        """What the cache hashes for this entry instead of its fields ('' when unknown)."""
+        return self.key
+
 
 @dataclass(frozen=True)
 class ThemeSection:

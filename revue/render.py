@@ -31,7 +31,9 @@ TEMPLATE_DIR = "templates"
 
 
 def make_environment(
-    templates: Path, typeset: Mapping[str, str] | None = None
+    templates: Path,
+    typeset: Mapping[str, str] | None = None,
+    bytecode: Path | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment over `templates/`: autoescaping, strict undefined, French filters.
 
@@ -48,6 +50,7 @@ def make_environment(
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
     )
     known = typeset if typeset is not None else {}
     compute = functools.lru_cache(maxsize=65536)(typographize)
@@ -82,7 +85,9 @@ class Renderer:
     fresh: dict[str, str] = field(default_factory=dict, compare=False)
 
 
-def make_renderer(config: Config, templates_key: str = "") -> Renderer:
+def make_renderer(
+    config: Config, templates_key: str = "", bytecode: Path | None = None
+) -> Renderer:
     """A renderer over the project's `templates/`. Texts put in its `typeset` table (text →
     typeset text) are not typeset again; `fragments` keeps the output of `cached` blocks
     (the new ones are also put in `fresh`, for a worker process to send them back)."""
@@ -90,7 +95,7 @@ def make_renderer(config: Config, templates_key: str = "") -> Renderer:
     typeset: dict[str, str] = {}
     fragments: dict[str, str] = {}
     fresh: dict[str, str] = {}
-    env = make_environment(templates, typeset)
+    env = make_environment(templates, typeset, bytecode)
     if _fragments_are_pure(env, templates):
         env.globals["cached"] = _fragment_cache(fragments, fresh)
     else:
