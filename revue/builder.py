@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import (
     CACHE_DIR,
@@ -29,26 +30,20 @@ from .cache import (
     load_fragments,
     load_index,
     load_sources,
+    read_inputs,
     save_fragments,
     save_store,
     sha,
+    source_key,
 )
 from .config import Config
 from .content import article_paths
 from .errors import BuildError
 from .output import remove_leftovers, stage_site, swap_in
 from .parallel import default_jobs, run_all
-from .pipeline import (
-    Source,
-    collect,
-    plan_site,
-    read_inputs,
-    read_source,
-    render_outputs,
-    source_key,
-    valid_articles,
-)
-from .render import make_renderer
+
+if TYPE_CHECKING:
+    from .pipeline import Source
 
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
@@ -116,6 +111,10 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         pages = sum(1 for o in store.outputs if o.endswith(".html"))
         articles = sum(1 for _ in digests)
         return Report(articles, files, pages, 0, 0, 0)
+
+    # Imported here: a build with nothing to do needs neither Jinja nor Markdown.
+    from .pipeline import collect, plan_site, render_outputs, valid_articles
+    from .render import make_renderer
 
     cached = load_sources(root)
     sources, fresh = _read_sources(config, inputs, digests, cached, jobs, progress)
@@ -262,4 +261,6 @@ def _read_sources(config, inputs, digests, cached, jobs, progress):
 
 
 def _read_file(config: Config, shown: str) -> Source:
+    from .pipeline import read_source
+
     return read_source(shown, (config.root / shown).read_bytes(), config)

@@ -29,12 +29,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePath
 
-import jinja2
-import jinja2.meta
-
 from .config import Config
 
 CACHE_DIR = ".revue-cache"
+TEMPLATES = "templates"
 FORMAT = 1
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
 
@@ -115,6 +113,8 @@ def _field_names(kind: type) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _references(data: bytes) -> frozenset[str] | None:
     """The templates a template's text pulls in, or None when one is not known statically."""
+    import jinja2.meta  # here: a build with nothing to do needs no Jinja
+
     try:
         found = set(
             jinja2.meta.find_referenced_templates(jinja2.Environment().parse(data.decode()))
@@ -183,6 +183,30 @@ def _feed(h, value: object, known: Mapping[int, str]) -> None:
         _feed(h, "path:" + value.as_posix(), known)
     else:
         raise TypeError(f"cannot hash a {type(value).__name__} into a cache key")
+
+
+def source_key(code: str, config: str, shown: str, digest: str) -> str:
+    """The key of a parsed article: everything `read_source` depends on (hex digests and a
+    path, which hold no NUL, joined by NULs)."""
+    return hashlib.sha256(f"source\0{code}\0{config}\0{shown}\0{digest}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The hashes of a build's global inputs: the code, the config, the templates."""
+
+    code: str
+    config: str
+    templates: Mapping[str, str]
+
+
+def read_inputs(config: Config, code: str | None = None) -> Inputs:
+    """Hash the code (unless given), the config and every template."""
+    return Inputs(
+        code or code_version(),
+        config_digest(config),
+        template_digests(config.root / TEMPLATES),
+    )
 
 
 @dataclass

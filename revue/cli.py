@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-from .analysis.themes import score_themes
 from .builder import build
 from .config import load_config
 from .content import load_articles
@@ -132,6 +131,8 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
 
 def run_check(args: argparse.Namespace, root: Path) -> int:
     """`check`: validate every article; with --explain, show how themes were decided."""
+    from .analysis.themes import score_themes
+
     config, articles = _load(root)
     if args.explain:
         for article in articles:

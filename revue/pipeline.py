@@ -10,12 +10,11 @@ is not the one it holds, and reuses the rest.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .assets import fingerprint
-from .cache import code_version, config_digest, context_digest, sha, template_digests
+from .cache import Inputs, context_digest, sha, source_key
 from .config import Config
 from .content import Article, duplicate_slugs, parse_article
 from .errors import BuildError, SourceError
@@ -23,7 +22,7 @@ from .markdown import typographize
 from .model import Facts, Page, Site, article_facts, build_site
 from .output import read_static
 from .parallel import run_all
-from .render import TEMPLATE_DIR, Renderer, all_pages, make_renderer, render_page
+from .render import Renderer, all_pages, make_renderer, render_page
 
 NOJEKYLL = ".nojekyll"
 
@@ -61,30 +60,6 @@ def pretypeset(article: Article, facts: Facts) -> tuple[tuple[str, str], ...]:
         f"« {article.title} »",
     }
     return tuple((text, typographize(text)) for text in sorted(texts))
-
-
-def source_key(code: str, config: str, shown: str, digest: str) -> str:
-    """The key of a parsed article: everything `read_source` depends on (hex digests and a
-    path, which hold no NUL, joined by NULs)."""
-    return hashlib.sha256(f"source\0{code}\0{config}\0{shown}\0{digest}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The hashes of a build's global inputs: the code, the config, the templates."""
-
-    code: str
-    config: str
-    templates: Mapping[str, str]
-
-
-def read_inputs(config: Config, code: str | None = None) -> Inputs:
-    """Hash the code (unless given), the config and every template."""
-    return Inputs(
-        code or code_version(),
-        config_digest(config),
-        template_digests(config.root / TEMPLATE_DIR),
-    )
 
 
 def valid_articles(sources: Mapping[str, Source]) -> tuple[list[Article], list[SourceError]]:

@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import code_version, sha
+from ..cache import code_version, read_inputs, sha
 from ..config import Config, load_config
 from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
@@ -27,7 +27,6 @@ from ..pipeline import (
     Source,
     collect,
     plan_site,
-    read_inputs,
     read_source,
     render_outputs,
     valid_articles,
