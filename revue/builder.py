@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 from .cache import (
     CACHE_DIR,
     Store,
+    Table,
     context_digest,
-    load_fragments,
     load_index,
-    load_sources,
+    load_table,
     read_inputs,
-    save_fragments,
     save_store,
+    save_table,
     sha,
     source_key,
 )
@@ -116,17 +116,17 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     from .pipeline import collect, plan_site, render_outputs, valid_articles
     from .render import make_renderer
 
-    cached = load_sources(root)
-    sources, fresh = _read_sources(config, inputs, digests, cached, jobs, progress)
+    table = load_table(root, "sources", "")
+    sources = _read_sources(config, inputs, digests, table.entries, jobs, progress)
     kept = {
         source_key(inputs.code, inputs.config, s, sources[s].digest): sources[s] for s in sources
     }
     stats = {s: (*stats[s], sources[s].digest) for s in sources if s in stats}
     store.stats = {s: v for s, v in stats.items() if looked - v[1] > RACY_NS}
-    store.sources = kept
+    save_table(root, "sources", table, kept)
     articles, errors = valid_articles(sources)
     if errors:
-        save_store(root, Store(store.stats, kept, store.outputs, str(output), ""), fresh)
+        save_store(root, Store(store.stats, store.outputs, str(output), ""))
         raise BuildError(errors)
 
     plan = plan_site(config, articles, sources, inputs)
@@ -140,8 +140,8 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         context_digest(plan.site.nav),
         context_digest(plan.manifest),
     )
-    renderer.fragments.update(load_fragments(root, fragments_key))
-    known_fragments = len(renderer.fragments)
+    fragments = load_table(root, "fragments", fragments_key)
+    renderer.fragments.update(fragments.entries)  # type: ignore[arg-type]
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages, or for a few pages listing many articles.
     forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
@@ -151,7 +151,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         )
     )
     if problems:
-        save_store(root, Store(store.stats, kept, store.outputs, str(output), ""), fresh)
+        save_store(root, Store(store.stats, store.outputs, str(output), ""))
         raise BuildError(problems)
     digests_out = {o: sha(data) for o, data in rendered.items()}
     changed = {
@@ -172,14 +172,13 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     if changed or removed or not output.is_dir():
         staging = stage_site(output, plan.keys, changed, written)
         swap_in(staging, output)
-    if len(renderer.fragments) != known_fragments:
-        if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:
-            renderer.fragments.clear()  # mostly stale: let the next builds make them again
-        save_fragments(root, fragments_key, renderer.fragments)
+    if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:
+        fragments = Table(fragments_key)  # mostly stale: start again from this build's
+    save_table(root, "fragments", fragments, renderer.fragments)
     store.outputs = records
     store.output_dir = str(output)
     store.signature = plan_inputs
-    save_store(root, store, fresh)
+    save_store(root, store)
     pages = sum(1 for o in plan.keys if o.endswith(".html"))
     return Report(len(articles), len(plan.keys), pages, len(rendered), len(changed), len(removed))
 
@@ -242,8 +241,8 @@ def _source_digests(
 
 
 def _read_sources(config, inputs, digests, cached, jobs, progress):
-    """Every article's Source: from the cache by key, else parsed and analysed on every
-    core. Returns them by path (in path order) and whether any was parsed."""
+    """Every article's Source by path (in path order): from the cache by key, else parsed
+    and analysed on every core."""
     sources: dict[str, Source] = {}
     missing: list[str] = []
     for shown, digest in digests.items():
@@ -257,7 +256,7 @@ def _read_sources(config, inputs, digests, cached, jobs, progress):
         missing, run_all(_read_file, config, missing, forks, counter), strict=True
     ):
         sources[shown] = source
-    return sources, bool(missing) or len(cached) != len(sources)
+    return sources
 
 
 def _read_file(config: Config, shown: str) -> Source:

@@ -211,13 +211,12 @@ def read_inputs(config: Config, code: str | None = None) -> Inputs:
 
 @dataclass
 class Store:
-    """What one build leaves for the next. `stats`: article path → (size, mtime_ns, inode,
-    sha of the bytes); `sources`: source key → parsed article record; `outputs`: output
+    """What one build leaves for the next (besides the tables of parsed articles and of
+    fragments). `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
     path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
     `signature`: a hash of every input of the last successful build."""
 
     stats: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
-    sources: dict[str, object] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = field(default_factory=dict)
     output_dir: str = ""
     signature: str = ""
@@ -236,43 +235,69 @@ def load_index(root: Path) -> Store:
     data = _load(root / CACHE_DIR / "index.pickle")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return Store()
-    return Store(data["stats"], {}, data["outputs"], data["output_dir"], data["signature"])
+    return Store(data["stats"], data["outputs"], data["output_dir"], data["signature"])
 
 
-def load_sources(root: Path) -> dict[str, object]:
-    """The stored parsed articles, by source key."""
-    data = _load(root / CACHE_DIR / "sources.pickle")
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return {}
-    return data["sources"]
+@dataclass
+class Table:
+    """A big table of the cache (parsed articles, fragments) as loaded: `entries` from the
+    main file plus its delta file, `base` the main file's id, `delta` the keys in the delta."""
+
+    key: str = ""
+    entries: dict[str, object] = field(default_factory=dict)
+    base: str = ""
+    delta: frozenset[str] = frozenset()
 
 
-def load_fragments(root: Path, key: str) -> dict[str, str]:
-    """The stored template fragments, when they were made under the same `key`."""
-    data = _load(root / CACHE_DIR / "fragments.pickle")
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
-        return {}
-    return data["fragments"]
+def load_table(root: Path, name: str, key: str) -> Table:
+    """The table `name` stored under `key` (an empty one when missing, damaged or made
+    under another key)."""
+    folder = root / CACHE_DIR
+    main = _load(folder / f"{name}.pickle")
+    if not isinstance(main, dict) or main.get("format") != FORMAT or main.get("key") != key:
+        return Table(key)
+    entries = main["table"]
+    delta = _load(folder / f"{name}.delta.pickle")
+    if (
+        isinstance(delta, dict)
+        and delta.get("format") == FORMAT
+        and delta.get("base") == main["id"]
+    ):
+        entries.update(delta["table"])
+        return Table(key, entries, main["id"], frozenset(delta["table"]))
+    return Table(key, entries, main["id"])
 
 
-def save_fragments(root: Path, key: str, fragments: Mapping[str, str]) -> None:
-    """Store the template fragments made under `key` (see load_fragments)."""
-    (root / CACHE_DIR).mkdir(exist_ok=True)
+def save_table(root: Path, name: str, table: Table, live: Mapping[str, object]) -> None:
+    """Store `live` as the table `name`: when few entries are new since the main file was
+    written, only them (a small delta file); else the whole table, pruned to `live`."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    new = [k for k in live if k not in table.entries]
+    if not new:
+        return
+    delta = table.delta.union(new)
+    if table.base and len(delta) <= max(200, len(live) // 10):
+        record = {k: live[k] for k in delta if k in live}
+        _dump(
+            folder / f"{name}.delta.pickle", {"format": FORMAT, "base": table.base, "table": record}
+        )
+        return
+    base = sha(os.urandom(16))
     _dump(
-        root / CACHE_DIR / "fragments.pickle",
-        {"format": FORMAT, "key": key, "fragments": dict(fragments)},
+        folder / f"{name}.pickle",
+        {"format": FORMAT, "key": table.key, "id": base, "table": dict(live)},
     )
+    (folder / f"{name}.delta.pickle").unlink(missing_ok=True)
 
 
-def save_store(root: Path, store: Store, sources_changed: bool) -> None:
-    """Write the store atomically (a file at a time, each complete or absent)."""
+def save_store(root: Path, store: Store) -> None:
+    """Write the index atomically (complete or absent)."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n")
-    if sources_changed:
-        _dump(folder / "sources.pickle", {"format": FORMAT, "sources": store.sources})
     index = {
         "format": FORMAT,
         "stats": store.stats,

@@ -74,8 +74,8 @@ def valid_articles(sources: Mapping[str, Source]) -> tuple[list[Article], list[S
 
 @dataclass(frozen=True)
 class Plan:
-    """The site to produce: the model, each template output's page, the static files, and
-    the key of every output file (template outputs, static files, `.nojekyll`)."""
+    """The site to produce: the model, each template output's page, the files given as
+    bytes (static files and `site_files`), and the key of every output file."""
 
     site: Site
     pages: Mapping[str, Page]
@@ -108,9 +108,17 @@ def plan_site(
         )
         for output, page in pages.items()
     }
+    static = {**static, **site_files(site, config)}
     keys.update({name: sha("static", data) for name, data in static.items()})
     keys[NOJEKYLL] = sha("empty")
     return Plan(site, pages, static, manifest, keys, sources)
+
+
+def site_files(site: Site, config: Config) -> dict[str, bytes]:
+    """Files made from the whole model besides the templates' outputs (e.g. a search index),
+    `{path: bytes}`. They are keyed by their bytes, like static files, so they are made again
+    on every build that plans the site (not on a build with nothing to do)."""
+    return {}
 
 
 def render_outputs(
