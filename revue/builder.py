@@ -16,6 +16,7 @@ makes the next build slower.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -38,8 +39,8 @@ from .cache import (
 )
 from .config import Config
 from .content import article_paths
-from .errors import BuildError
-from .output import remove_leftovers, stage_site, swap_in
+from .errors import BuildError, SourceError
+from .output import new_staging, remove_leftovers, stage_site, swap_in, write_staged
 from .parallel import default_jobs, run_all
 
 if TYPE_CHECKING:
@@ -48,8 +49,9 @@ if TYPE_CHECKING:
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
 PARALLEL_PAGES = 200  # render on every core from this many pages to render…
-FRAGMENTS_PER_ARTICLE = 8  # entry cards kept at most, on average
 PARALLEL_ARTICLES = 2000  # …or from this many articles (list pages are then long)
+FRAGMENTS_PER_ARTICLE = 8  # entry cards kept at most, on average
+STREAM_FROM = 500  # from this many outputs to render, write them as they come
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         return Report(articles, files, pages, 0, 0, 0)
 
     # Imported here: a build with nothing to do needs neither Jinja nor Markdown.
-    from .pipeline import collect, plan_site, render_outputs, valid_articles
+    from .pipeline import plan_site, render_outputs, valid_articles
     from .render import make_renderer
 
     table = load_table(root, "sources", "")
@@ -145,33 +147,48 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages, or for a few pages listing many articles.
     forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
-    rendered, problems = collect(
-        render_outputs(
-            plan, config, renderer, stale, forks, progress.counter("rendering", len(stale))
-        )
+    rendered = render_outputs(
+        plan, config, renderer, stale, forks, progress.counter("rendering", len(stale))
     )
-    if problems:
-        save_store(root, Store(store.stats, store.outputs, str(output), ""))
-        raise BuildError(problems)
-    digests_out = {o: sha(data) for o, data in rendered.items()}
-    changed = {
-        o: data
-        for o, data in rendered.items()
-        if not (o in store.outputs and store.outputs[o][1] == digests_out[o])
-        or not _same_file(output / o, store.outputs[o][2])
-    }
-    removed = [o for o in store.outputs if o not in plan.keys]
-    records = {}
-    for o, key in plan.keys.items():
-        old = store.outputs.get(o)
-        records[o] = (key, digests_out[o] if o in digests_out else old[1], old[2] if old else None)
+    # Many files are written as they come (bounded memory); a few are kept until the end,
+    # so that a build whose pages all come out the same writes nothing.
+    staging = new_staging(output) if len(stale) >= STREAM_FROM else None
+    records = {o: (key, *store.outputs.get(o, ("", "", None))[1:]) for o, key in plan.keys.items()}
+    changed: dict[str, bytes] = {}
+    written: set[str] = set()
+    problems: set[SourceError] = set()
+    made: set[str] = {""}
+    try:
+        for name, result in rendered:
+            if isinstance(result, SourceError):
+                problems.add(result)
+                continue
+            digest = sha(result)
+            old = store.outputs.get(name)
+            records[name] = (records[name][0], digest, old[2] if old else None)
+            if old and old[1] == digest and _same_file(f"{output}/{name}", old[2]):
+                continue  # the file in place has these bytes
+            if staging is None:
+                changed[name] = result
+            else:
+                stat = write_staged(staging, name, result, made)
+                records[name] = (records[name][0], digest, _stat_key(stat))
+                written.add(name)
+        if problems:
+            save_store(root, Store(store.stats, store.outputs, str(output), ""))
+            raise BuildError(sorted(problems))
+        removed = [o for o in store.outputs if o not in plan.keys]
 
-    def written(name: str, stat: os.stat_result) -> None:
-        records[name] = (records[name][0], records[name][1], _stat_key(stat))
+        def on_written(name: str, stat: os.stat_result) -> None:
+            records[name] = (records[name][0], records[name][1], _stat_key(stat))
 
-    if changed or removed or not output.is_dir():
-        staging = stage_site(output, plan.keys, changed, written)
-        swap_in(staging, output)
+        if staging is not None or changed or removed or not output.is_dir():
+            staging = stage_site(output, plan.keys, changed, on_written, staging, written)
+            swap_in(staging, output)
+            staging = None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:
         fragments = Table(fragments_key)  # mostly stale: start again from this build's
     save_table(root, "fragments", fragments, renderer.fragments)
@@ -180,17 +197,18 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     store.signature = plan_inputs
     save_store(root, store)
     pages = sum(1 for o in plan.keys if o.endswith(".html"))
-    return Report(len(articles), len(plan.keys), pages, len(rendered), len(changed), len(removed))
+    count = len(changed) + len(written)
+    return Report(len(articles), len(plan.keys), pages, len(stale), count, len(removed))
 
 
 def _stat_key(stat: os.stat_result) -> tuple[int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def _same_file(path: Path, recorded: tuple[int, int, int] | None) -> bool:
+def _same_file(path: Path | str, recorded: tuple[int, int, int] | None) -> bool:
     """Whether the file at `path` is still the one the cache recorded writing."""
     try:
-        return recorded is not None and _stat_key(path.stat()) == tuple(recorded)
+        return recorded is not None and _stat_key(os.stat(path)) == tuple(recorded)
     except OSError:
         return False
 

@@ -16,7 +16,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 
 AT_FDCWD = -100
@@ -61,32 +61,52 @@ def remove_leftovers(output: Path) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
+def new_staging(output: Path) -> Path:
+    """A new, empty staging folder beside `output`."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+
+
+def write_staged(staging: Path, name: str, data: bytes, made: set[str]) -> os.stat_result:
+    """Write one file into the staging folder (`made`: folders already created there)."""
+    folder = name.rpartition("/")[0]
+    if folder not in made:
+        os.makedirs(staging / folder, exist_ok=True)
+        made.add(folder)
+    target = staging / name
+    target.write_bytes(data)
+    return target.stat()
+
+
 def stage_site(
     output: Path,
     names: Iterable[str],
     changed: Mapping[str, bytes],
     on_written: Callable[[str, os.stat_result], None] | None = None,
+    staging: Path | None = None,
+    done: Collection[str] = (),
 ) -> Path:
-    """A new staging folder beside `output` holding every file of `names`: the `changed`
-    ones written, the others hard-linked from `output` (copied where links fail).
-    `on_written(name, stat)` is told the stat of each written file."""
+    """A staging folder beside `output` holding every file of `names`: the `changed` ones
+    written, those in `done` already there (in the given `staging`), the others hard-linked
+    from `output` (copied where links fail). `on_written(name, stat)` is told the stat of
+    each file written."""
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    staging = staging or new_staging(output)
     made: set[str] = {""}
     try:
         for name in sorted(names):
+            if name in done:
+                continue
+            if name in changed:
+                stat = write_staged(staging, name, changed[name], made)
+                if on_written:
+                    on_written(name, stat)
+                continue
             folder = name.rpartition("/")[0]
             if folder not in made:
                 os.makedirs(staging / folder, exist_ok=True)
                 made.add(folder)
-            target = staging / name
-            if name in changed:
-                target.write_bytes(changed[name])
-                if on_written:
-                    on_written(name, target.stat())
-            else:
-                _link(output / name, target)
+            _link(output / name, staging / name)
         staging.chmod(0o755)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Project
 
+from revue import builder
 from revue.builder import build
 from revue.cache import CACHE_DIR, context_digest
 from revue.config import load_config
@@ -107,8 +108,11 @@ def random_edit(project: Project, rng: random.Random, step: int) -> str:
     return kind
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_cached_builds_match_clean_builds_after_random_edits(project: Project, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "stream_from"), [(1, 500), (2, 1)])
+def test_cached_builds_match_clean_builds_after_random_edits(
+    project: Project, seed: int, stream_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(builder, "STREAM_FROM", stream_from)  # 1: files written as rendered
     rng = random.Random(seed)
     for index in range(6):
         random_article(project, rng, f"article-{index}")
