@@ -216,13 +216,15 @@ def _same_file(path: Path | str, recorded: tuple[int, int, int] | None) -> bool:
 def _unchanged(output_name: str, key: str, output: Path, store: Store) -> bool:
     """Whether an output's key is the recorded one and its file is still as written."""
     record = store.outputs.get(output_name)
-    return record is not None and record[0] == key and _same_file(output / output_name, record[2])
+    return (
+        record is not None and record[0] == key and _same_file(f"{output}/{output_name}", record[2])
+    )
 
 
 def _outputs_intact(output: Path, store: Store) -> bool:
     """Whether every file the last build wrote is still there, unmodified."""
     return bool(store.outputs) and all(
-        _same_file(output / name, record[2]) for name, record in store.outputs.items()
+        _same_file(f"{output}/{name}", record[2]) for name, record in store.outputs.items()
     )
 
 
