@@ -132,13 +132,27 @@ def _fragment_cache(fragments: dict[str, str], fresh: dict[str, str]) -> Callabl
 
     @jinja2.pass_context
     def cached(context: jinja2.runtime.Context, *parts: object, caller: Callable) -> Markup:
-        key = context_digest((parts, context.resolve("link")("")))
+        key = _fragment_key(parts, context.resolve("link")(""))
         found = fragments.get(key)
         if found is None:
             found = fragments[key] = fresh[key] = str(caller())
         return Markup(found)
 
     return cached
+
+
+def _fragment_key(parts: tuple, prefix: str) -> str:
+    """The key of a fragment: its arguments (entries by their cache key) and page depth."""
+    quick = []
+    for part in parts:
+        key = getattr(part, "__cache_key__", None)
+        if key:
+            quick.append(f"E{key}")
+        elif type(part) is int or type(part) is str:
+            quick.append(f"{type(part).__name__[0]}{part!r}")
+        else:  # anything else: hashed in full
+            return context_digest((parts, prefix))
+    return "\0".join((*quick, prefix))
 
 
 def _no_cache(*parts: object, caller: Callable) -> Markup:
