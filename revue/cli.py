@@ -8,16 +8,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 from .analysis.digest import build_digest
+from .builder import build
 from .config import load_config
 from .content import load_articles
 from .errors import BuildError
 from .lock import BuildLocked, build_lock
 from .newfile import new_article_text
-from .output import write_site
-from .pipeline import build_files
 from .text import slugify
 
 COMMANDS = ("build", "import", "new", "check", "serve")
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate the articles and build the site")
     build.add_argument("--base-url", help="public address of the site (overrides site.toml)")
     build.add_argument("--output", type=Path, help="output folder (default: _site)")
+    build.add_argument("--jobs", type=int, help="processes to render with (default: one per core)")
     build.set_defaults(run=run_build)
 
     imp = commands.add_parser(
@@ -118,12 +119,15 @@ def _load(root: Path, base_url: str | None = None):
 
 def run_build(args: argparse.Namespace, root: Path) -> int:
     """`build`: validate, render in memory, then swap the new site into place."""
-    config, articles = _load(root, args.base_url)
+    config = load_config(root)
+    if args.base_url:
+        config = config.with_base_url(args.base_url)
     output = args.output or (root / config.output_dir)
-    files, _ = build_files(config, articles)
     try:
         with build_lock(output, on_wait=lambda line: print(line, file=sys.stderr)):
-            write_site(files, output)
+            started = time.monotonic()
+            report = build(config, output, args.jobs)
+            took = time.monotonic() - started
     except BuildLocked as error:
         print(error, file=sys.stderr)
         return 1
@@ -134,11 +138,16 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
             file=sys.stderr,
         )
         return 1
-    pages = sum(1 for name in files if name.endswith(".html"))
     print(
-        f"Built {len(articles)} articles into {_shown(output, root)}/ ({pages} pages, "
-        f"{len(files)} files)."
+        f"Built {report.articles} articles into {_shown(output, root)}/ ({report.pages} pages, "
+        f"{report.files} files)."
     )
+    if took >= 2:  # long builds also show their progress
+        print(
+            f"  {took:.2f} s: {report.rendered} rendered, {report.written} written, "
+            f"{report.removed} removed.",
+            file=sys.stderr,
+        )
     return 0
 
 

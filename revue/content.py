@@ -7,6 +7,7 @@ fix), so a build reports them all at once.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -78,12 +79,15 @@ class Article:
 def article_paths(config: Config) -> list[Path]:
     """Every article under content/articles/, sorted; hidden files and editor backups skipped."""
     folder = config.root / config.content_dir / "articles"
-    return sorted(
-        p
-        for p in folder.rglob("*.md")
-        if p.is_file()
-        and not any(part.startswith((".", "#")) for part in p.relative_to(folder).parts)
-    )
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "#"))]
+        found.extend(
+            Path(top, name)
+            for name in files
+            if name.endswith(".md") and not name.startswith((".", "#"))
+        )
+    return sorted(found)
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:
@@ -180,7 +184,12 @@ class _Loader(yaml.SafeLoader):
     """YAML's safe loader, but dates stay text: parse_date checks them with a clear message."""
 
 
-_Loader.yaml_implicit_resolvers = {
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same with libyaml's parser when PyYAML has it (several times faster). On broken
+    YAML the pure-Python loader parses again, for its clearer messages."""
+
+
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -194,8 +203,19 @@ class _FrontmatterShapeError(ValueError):
 
 def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
     """Parse the frontmatter YAML; return the mapping and each top-level key's file line."""
-    _check_size(meta_text)
-    loader = _Loader(meta_text)
+    try:
+        _check_size(meta_text, _FastLoader)
+        return _parse_yaml_with(_FastLoader, meta_text)
+    except yaml.YAMLError:  # parsed again in pure Python, whose messages name the place
+        _check_size(meta_text, _Loader)
+        return _parse_yaml_with(_Loader, meta_text)
+
+
+def _parse_yaml_with(
+    loader_class: type, meta_text: str
+) -> tuple[dict[str, object], dict[str, int]]:
+    """Parse with one loader class: the mapping and each top-level key's file line."""
+    loader = loader_class(meta_text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -219,13 +239,13 @@ def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
     return {str(k): v for k, v in data.items()}, key_lines
 
 
-def _check_size(meta_text: str) -> None:
+def _check_size(meta_text: str, loader_class: type) -> None:
     """Refuse frontmatter nested too deeply or expanding to too many values through aliases
     (the « billion laughs »), before it is built: raise _FrontmatterShapeError."""
     sizes: dict[str, int] = {}
     open_counts: list[tuple[int, str | None]] = []
     total = 0
-    for event in yaml.parse(meta_text, Loader=_Loader):
+    for event in yaml.parse(meta_text, Loader=loader_class):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.CollectionStartEvent):
             if len(open_counts) >= MAX_DEPTH:

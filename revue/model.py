@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .analysis.digest import Digest, build_digest, digest_views
+from .analysis.article import ArticleAnalysis, analyse_article
+from .analysis.digest import digest_of, digest_views
+from .cache import context_digest, sha
 from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
@@ -19,9 +21,15 @@ from .text import slugify
 FEED_SIZE = 50
 
 
+# What the analyses found in one article alone: a pure function of the article and the
+# config, so the build cache keeps it with the parsed article (keyed by the file's hash).
+Facts = ArticleAnalysis
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One article as the pages show it."""
+    """One article as the pages show it. `key` names everything it was made from (the file's
+    hash, its path, the config, the code), for the build cache; '' when unknown."""
 
     article: Article
     url: str
@@ -29,8 +37,17 @@ class Entry:
     summary: str
     excerpt: str
     full_text: bool
+    key: str = field(default="", compare=False)
     related: tuple[Entry, ...] = ()  # the same story in other articles (analysis/digest.py)
     quotes: tuple = ()  # QuoteView, analysis/digest.py
+
+    @property
+    def __cache_key__(self) -> str:
+        """What the cache hashes for this entry instead of its fields ('' when unknown): the
+        article's key, and what other articles add to it (its story, its quotations)."""
+        if not self.key or not (self.related or self.quotes):
+            return self.key
+        return sha(self.key, context_digest((self.related, self.quotes)))
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,23 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ThemeLink:
+    """A theme as the navigation of every page shows it."""
+
+    theme: Theme
+    url: str
+    feed_url: str
+
+
+@dataclass(frozen=True)
+class Nav:
+    """What every page shows of the whole site (the templates' `site`): the theme links.
+    Kept small on purpose: every page's cache key covers it."""
+
+    sections: tuple[ThemeLink, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the templates can show, and the list of pages to render."""
 
@@ -86,13 +120,34 @@ class Site:
     pages: tuple[Page, ...]
     people: tuple = ()  # PersonView, analysis/digest.py
 
+    @property
+    def nav(self) -> Nav:
+        """The part of the site every page shows."""
+        return Nav(tuple(ThemeLink(s.theme, s.url, s.feed_url) for s in self.sections))
 
-def build_site(articles: list[Article], config: Config) -> Site:
-    """Arrange validated articles into entries, themes, months, outlets and pages."""
-    digest = build_digest(articles, config)
+
+def article_facts(article: Article, config: Config) -> Facts:
+    """Run the per-article analyses (revue/analysis/article.py)."""
+    return analyse_article(article, config)
+
+
+def build_site(
+    articles: list[Article],
+    config: Config,
+    facts: Mapping[str, Facts] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Site:
+    """Arrange validated articles into entries, themes, months, outlets and pages.
+
+    `facts` and `keys` (by article path) are the cached analyses and cache keys; missing
+    facts are computed here."""
+    facts = facts or {}
+    keys = keys or {}
+    analyses = {a.path: facts.get(a.path) or article_facts(a, config) for a in articles}
+    digest = digest_of([analyses[a.path] for a in articles], config)
     entries = tuple(
         sorted(
-            (_entry(a, config, digest) for a in articles),
+            (_entry(a, config, analyses[a.path], keys.get(a.path)) for a in articles),
             key=lambda e: (e.article.date.sort_key, e.article.slug),
             reverse=True,
         )
@@ -119,33 +174,22 @@ def build_site(articles: list[Article], config: Config) -> Site:
         Outlet(name, slugify(name) or "media", tuple(group))
         for name, group in groupby(by_outlet, key=lambda e: e.article.source)
     )
-    pages = _pages(entries, sections, unthemed, months, outlets, config)
-    if people:
-        pages += (
-            Page(
-                "personnes/index.html",
-                "personnes/",
-                "people.html",
-                "Personnes et organisations",
-                {"people": people},
-            ),
-        )
+    pages = _pages(entries, sections, unthemed, months, outlets, people, config)
     return Site(entries, sections, unthemed, months, outlets, pages, people)
 
 
-def _entry(article: Article, config: Config, digest: Digest) -> Entry:
-    """An article's themes, summary and excerpt (from its analysis), and whether its full
-    text is shown."""
-    analysis = digest.analyses[article.slug]
-    themes = tuple(t for t in config.themes if t.id in analysis.theme_ids)
+def _entry(article: Article, config: Config, facts: Facts, key: str | None) -> Entry:
+    """An article's entry: its facts, and whether its full text is shown."""
+    themes = tuple(t for t in config.themes if t.id in facts.theme_ids)
     full_text = config.full_text if article.full_text is None else article.full_text
     return Entry(
         article,
         f"articles/{article.slug}/",
         themes,
-        analysis.summary,
-        analysis.excerpt,
+        facts.summary,
+        facts.excerpt,
         full_text,
+        key or "",
     )
 
 
@@ -155,6 +199,7 @@ def _pages(
     unthemed: tuple[Entry, ...],
     months: tuple[Month, ...],
     outlets: tuple[Outlet, ...],
+    people: tuple,
     config: Config,
 ) -> tuple[Page, ...]:
     """Every page and feed of the site, in a stable order."""
@@ -164,7 +209,7 @@ def _pages(
             "",
             "home.html",
             config.title,
-            {"sections": sections, "unthemed": unthemed},
+            {"sections": sections, "unthemed": unthemed, "entries": entries},
         ),
         Page(
             "atom.xml",
@@ -176,8 +221,24 @@ def _pages(
         Page("archives/index.html", "archives/", "archives.html", "Archives", {"months": months}),
         Page("medias/index.html", "medias/", "outlets.html", "Médias cités", {"outlets": outlets}),
         Page("404.html", "404.html", "404.html", "Page introuvable", {}),
-        Page("recherche/index.html", "recherche/", "search.html", "Recherche", {}),
+        Page(
+            "recherche/index.html",
+            "recherche/",
+            "search.html",
+            "Recherche",
+            {"outlet_names": tuple(outlet.name for outlet in outlets)},
+        ),
     ]
+    if people:
+        pages.append(
+            Page(
+                "personnes/index.html",
+                "personnes/",
+                "people.html",
+                "Personnes et organisations",
+                {"people": people},
+            )
+        )
     for section in sections:
         pages.append(
             Page(

@@ -1,13 +1,26 @@
-"""Write a built site to disk: everything goes to a temporary folder that replaces the
-output folder only once complete, so a failed or interrupted build never leaves a partial site."""
+"""Write a built site to disk: everything goes to a staging folder beside the output folder,
+which replaces it only once complete, so a failed or interrupted (even killed) build never
+leaves a partial site.
+
+`stage_site` fills the staging folder by hard-linking the unchanged files from the current
+output (no bytes copied) and writing the changed ones; `swap_in` exchanges both folders in
+one atomic step with Linux `renameat2(RENAME_EXCHANGE)` (two renames elsewhere), then
+removes the old tree. Staging folders a killed build left behind are removed by the next.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
 
 
 def read_static(folder: Path) -> dict[str, bytes]:
@@ -36,6 +49,106 @@ def write_site(files: Mapping[str, bytes], output: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def remove_leftovers(output: Path) -> None:
+    """Delete the staging and retired folders an interrupted build left beside `output`."""
+    parent = output.parent
+    if not parent.is_dir():
+        return
+    for entry in os.scandir(parent):
+        if entry.name.startswith((f".{output.name}.new-", f".{output.name}.old-")):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def new_staging(output: Path) -> Path:
+    """A new, empty staging folder beside `output`."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+
+
+def write_staged(staging: Path, name: str, data: bytes, made: set[str]) -> os.stat_result:
+    """Write one file into the staging folder (`made`: folders already created there)."""
+    folder = name.rpartition("/")[0]
+    if folder not in made:
+        os.makedirs(staging / folder, exist_ok=True)
+        made.add(folder)
+    target = staging / name
+    target.write_bytes(data)
+    return target.stat()
+
+
+def stage_site(
+    output: Path,
+    names: Iterable[str],
+    changed: Mapping[str, bytes],
+    on_written: Callable[[str, os.stat_result], None] | None = None,
+    staging: Path | None = None,
+    done: Collection[str] = (),
+) -> Path:
+    """A staging folder beside `output` holding every file of `names`: the `changed` ones
+    written, those in `done` already there (in the given `staging`), the others hard-linked
+    from `output` (copied where links fail). `on_written(name, stat)` is told the stat of
+    each file written."""
+    output = output.resolve()
+    staging = staging or new_staging(output)
+    made: set[str] = {""}
+    try:
+        for name in sorted(names):
+            if name in done:
+                continue
+            if name in changed:
+                stat = write_staged(staging, name, changed[name], made)
+                if on_written:
+                    on_written(name, stat)
+                continue
+            folder = name.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(staging / folder, exist_ok=True)
+                made.add(folder)
+            _link(output / name, staging / name)
+        staging.chmod(0o755)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copy2(source, target)
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Put `staging` in place of `output`, atomically where the system allows, and remove
+    the old site."""
+    output = output.resolve()
+    if output.exists() and _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
+        return
+    _swap(staging, output)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths with renameat2(RENAME_EXCHANGE); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = (
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    )
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    return result == 0
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -1,23 +1,180 @@
-"""From validated articles to the whole site in memory: the stages after loading, in order."""
+"""From article files to the whole site in memory: the stages after reading, in order.
+
+One dependency graph serves the build command and the preview: every article source and
+every output file has a key (revue/cache.py) that hashes everything it is made from.
+`read_source` turns one file's bytes into an article and its analyses (cached by the file's
+key); `plan_site` models the site and gives each output file its key; `render_outputs`
+renders only the outputs asked for, on every core. A caller renders the outputs whose key
+is not the one it holds, and reuses the rest.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
 from .assets import fingerprint
+from .cache import Inputs, context_digest, sha, source_key
 from .config import Config
-from .content import Article
-from .model import build_site
+from .content import Article, duplicate_slugs, parse_article
+from .errors import BuildError, SourceError
+from .markdown import typographize
+from .model import Facts, Page, Site, article_facts, build_site
 from .output import read_static
-from .render import render_site
+from .parallel import run_all
+from .render import Renderer, all_pages, make_renderer, render_page
 from .search import search_files
+
+NOJEKYLL = ".nojekyll"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article file as read: the hash of its bytes, the article (None when invalid), its
+    errors, and the per-article analyses. A pure function of (bytes, path, config, code)."""
+
+    digest: str
+    article: Article | None
+    errors: tuple[SourceError, ...]
+    facts: Facts | None = None
+    typeset: tuple[tuple[str, str], ...] = ()
+
+
+def read_source(shown: str, data: bytes, config: Config, parse=parse_article) -> Source:
+    """Parse, validate and analyse one article file's bytes (`shown` is its path)."""
+    article, errors = parse(shown, data, config)
+    if article is None:
+        return Source(sha(data), None, tuple(errors))
+    facts = article_facts(article, config)
+    return Source(sha(data), article, tuple(errors), facts, pretypeset(article, facts))
+
+
+def pretypeset(article: Article, facts: Facts) -> tuple[tuple[str, str], ...]:
+    """French typography, done once and cached, on the article's texts the templates show
+    through the `typo` filter (a table of a pure function: any other text is typeset when
+    rendering)."""
+    texts = {
+        article.title,
+        article.source,
+        facts.summary,
+        f"« {facts.excerpt} »",
+        f"« {article.title} »",
+    }
+    return tuple((text, typographize(text)) for text in sorted(texts))
+
+
+def valid_articles(sources: Mapping[str, Source]) -> tuple[list[Article], list[SourceError]]:
+    """The published articles of the sources (by path, in path order), and every error."""
+    errors = [e for source in sources.values() for e in source.errors]
+    articles = [
+        s.article for s in sources.values() if s.article is not None and not s.article.is_draft
+    ]
+    errors.extend(duplicate_slugs(articles))
+    return articles, sorted(errors)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The site to produce: the model, each template output's page, the files given as
+    bytes (static files and `site_files`), and the key of every output file."""
+
+    site: Site
+    pages: Mapping[str, Page]
+    static: Mapping[str, bytes]
+    manifest: Mapping[str, str]
+    keys: Mapping[str, str]
+    sources: Mapping[str, Source]
+
+
+def plan_site(
+    config: Config, articles: list[Article], sources: Mapping[str, Source], inputs: Inputs
+) -> Plan:
+    """Model the site from the articles (with their cached analyses) and key every output."""
+    static, manifest = fingerprint(read_static(config.root / "static"))
+    keys_by_path = {
+        path: source_key(inputs.code, inputs.config, path, s.digest)
+        for path, s in sources.items()
+        if s.digest  # an article not read from a file is hashed field by field instead
+    }
+    facts = {path: s.facts for path, s in sources.items() if s.facts is not None}
+    site = build_site(articles, config, facts, keys_by_path)
+    pages = {page.output: page for page in all_pages(site)}
+    shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
+    known = {id(page): context_digest(page) for page in site.pages}  # the sitemap lists them
+    keys = {
+        output: sha(
+            shared,
+            inputs.templates.get(page.template, "missing"),
+            known.get(id(page)) or context_digest(page, known),
+        )
+        for output, page in pages.items()
+    }
+    static = {**static, **site_files(site, config)}
+    keys.update({name: sha("static", data) for name, data in static.items()})
+    keys[NOJEKYLL] = sha("empty")
+    return Plan(site, pages, static, manifest, keys, sources)
+
+
+def site_files(site: Site, config: Config) -> dict[str, bytes]:
+    """Files made from the whole model besides the templates' outputs (e.g. a search index),
+    `{path: bytes}`. They are keyed by their bytes, like static files, so they are made again
+    on every build that plans the site (not on a build with nothing to do)."""
+    return search_files(site, config)
+
+
+def render_outputs(
+    plan: Plan,
+    config: Config,
+    renderer: Renderer,
+    outputs: Sequence[str],
+    jobs: int = 1,
+    done: Callable[[int], None] | None = None,
+) -> Iterator[tuple[str, bytes | SourceError]]:
+    """Each asked output's bytes, or the SourceError of its template, in the given order."""
+    for source in plan.sources.values():
+        renderer.typeset.update(source.typeset)
+    nav = plan.site.nav
+    shared = (renderer, plan.pages, nav, config, plan.manifest, plan.static)
+    results = run_all(_render_one, shared, outputs, jobs, done)
+    for output, (result, fragments) in zip(outputs, results, strict=True):
+        renderer.fragments.update(fragments)  # those a worker process rendered
+        yield output, result
+
+
+def _render_one(shared: tuple, output: str) -> tuple[bytes | SourceError, tuple]:
+    """One output, and the fragments rendered for it that were not known yet."""
+    renderer, pages, nav, config, manifest, static = shared
+    if output == NOJEKYLL:
+        return b"", ()
+    if output in static:
+        return static[output], ()
+    result = render_page(renderer, pages[output], nav, config, manifest)
+    fragments = tuple(renderer.fresh.items())
+    renderer.fresh.clear()
+    return result, fragments
 
 
 def build_files(config: Config, articles: list[Article]) -> tuple[dict[str, bytes], dict[str, str]]:
     """The site as `{path: bytes}` (rendered pages, feeds, hashed static files), and the
-    manifest `{static name: hashed URL}`. Raises BuildError when a template fails."""
-    static_files, manifest = fingerprint(read_static(config.root / "static"))
-    site = build_site(articles, config)
-    return {
-        **render_site(site, config, manifest),
-        **static_files,
-        **search_files(site, config),
-    }, manifest
+    manifest `{static name: hashed URL}`, all rendered in this process, without a cache.
+    Raises BuildError when a template fails."""
+    sources = {a.path: Source("", a, (), None) for a in articles}
+    plan = plan_site(config, articles, sources, Inputs("", "", {}))
+    files, errors = collect(render_outputs(plan, config, make_renderer(config), list(plan.keys)))
+    if errors:
+        raise BuildError(errors)
+    return files, dict(plan.manifest)
+
+
+def collect(
+    rendered: Iterator[tuple[str, bytes | SourceError]],
+) -> tuple[dict[str, bytes], list[SourceError]]:
+    """Split rendered outputs into files and the (sorted, distinct) template errors."""
+    files: dict[str, bytes] = {}
+    errors: set[SourceError] = set()
+    for output, result in rendered:
+        if isinstance(result, SourceError):
+            errors.add(result)
+        else:
+            files[output] = result
+    return files, sorted(errors)

@@ -164,7 +164,6 @@ def _kill_points(steps: list[str]) -> list[int]:
     return sorted({1, len(steps), *critical, *spread})
 
 
-@pytest.mark.xfail(strict=True, reason="two-rename swap window in revue/output.py")
 def test_a_build_killed_at_every_write_step_leaves_a_whole_site(site) -> None:
     new = site.new()
     assert new != site.old

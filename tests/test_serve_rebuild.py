@@ -186,3 +186,57 @@ def test_a_template_error_names_the_template_and_a_fix_rebuilds_everything(
     changes = compare(first.built.files, fixed.built.files)
     pages = {name for name in first.built.files if name.endswith(".html")}
     assert set(changes.pages) == pages  # every page uses base.html
+
+
+def test_only_the_outputs_whose_key_changed_are_rendered_again(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    assert len(first.built.rendered) == len(first.built.files)
+    gamma = edit(root / "content/articles/2024-02-03-gamma.md", "Le texte", "Le nouveau texte")
+    second = rebuild(root, None, first.cache, [gamma])
+    index = {n for n in second.built.rendered if n.startswith("pagefind/")}
+    # the search index's files (revue/search.py): made again exactly when their bytes change
+    assert index == {
+        n
+        for n, data in second.built.files.items()
+        if n.startswith("pagefind/") and first.built.files.get(n) != data
+    }
+    assert index
+    assert set(second.built.rendered) - index == {
+        "articles/gamma/index.html",
+        "index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "archives/index.html",
+        "archives/2024/02/index.html",
+        "medias/index.html",
+        "themes/inquietudes-des-metiers/index.html",
+        "themes/inquietudes-des-metiers/atom.xml",
+    }
+    third = rebuild(root, None, second.cache, [gamma])  # saved again, same bytes
+    assert third.built.rendered == ()
+
+
+def test_a_template_edit_renders_only_the_pages_that_use_it(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    month = edit(root / "templates/month.html", "{% block main %}", "{% block main %}<!-- m -->")
+    second = rebuild(root, None, first.cache, [month])
+    assert second.built.rendered == ("archives/2024/02/index.html", "archives/2024/03/index.html")
+    entry = root / "templates/partials/entry.html"
+    entry.write_text(entry.read_text() + "{# a comment #}\n")
+    third = rebuild(root, None, second.cache, [entry])
+    users = {"index.html", "archives/2024/02/index.html", "archives/2024/03/index.html"}
+    assert users <= set(third.built.rendered)
+    assert "articles/alpha/index.html" not in third.built.rendered
+    assert third.built.files == full_build(root, None).built.files
+
+
+def test_a_config_edit_renders_every_page(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    config = edit(root / "site.toml", 'title = "', 'title = "Nouveau : ')
+    second = rebuild(root, None, first.cache, [config])
+    pages = {name for name in first.built.files if not name.startswith(("static/", "pagefind/"))}
+    # the search index holds no site title: its files stay as they were
+    assert set(second.built.rendered) == pages - {".nojekyll"}

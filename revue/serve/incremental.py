@@ -1,41 +1,52 @@
-"""Rebuild the site after a change, re-reading only the article files that changed.
+"""Rebuild the site after a change, re-reading only the article files that changed and
+re-rendering only the outputs whose key changed.
 
-Parsed articles are cached by path with the SHA-256 of their bytes and the Config they
-were validated against: an unchanged file is never re-read, a file whose bytes are back to
-a cached state is not re-parsed, and a config change re-parses everything (theme ids are
-checked against it). The model and every page are then rebuilt from the articles, and
-`compare` tells which output files actually changed, which vanished, and which open pages
-must reload.
+The same dependency graph as the build command (revue/pipeline.py): parsed articles and
+their analyses are cached by path with the SHA-256 of their bytes and the Config they were
+validated against (an unchanged file is never re-read, a file whose bytes are back to a
+cached state is not re-parsed, a config change re-parses everything); every output file
+has a key hashing its whole render context, template closure, config and code, and only the
+outputs whose key changed are rendered again. The compiled templates are kept while the
+templates' hashes stay the same. `compare` tells which output files actually changed, which
+vanished, and which open pages must reload.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import code_version, read_inputs, sha
 from ..config import Config, load_config
-from ..content import Article, article_paths, duplicate_slugs, parse_article
+from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
-from ..pipeline import build_files
+from ..parallel import default_jobs, run_all
+from ..pipeline import (
+    Source,
+    collect,
+    plan_site,
+    read_source,
+    render_outputs,
+    valid_articles,
+)
+from ..render import Renderer, make_renderer
 
-
-@dataclass(frozen=True)
-class Parsed:
-    """One article file as last read: its digest and what validating it gave."""
-
-    digest: str
-    article: Article | None
-    errors: tuple[SourceError, ...]
+Parsed = Source  # one article file as last read: its digest, what validating it gave
 
 
 @dataclass(frozen=True)
 class SourceCache:
-    """Parsed article files keyed by their shown path, valid for `config`."""
+    """What a rebuild reuses: parsed article files keyed by their shown path (valid for
+    `config`), and the key and bytes of every output of the last good build."""
 
     config: Config | None = None
     articles: Mapping[str, Parsed] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    renderer: Renderer | None = None
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class Built:
     files: Mapping[str, bytes]
     manifest: Mapping[str, str]
     articles: int
+    rendered: tuple[str, ...] = ()  # the outputs rendered again (their key changed)
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,8 @@ class OutputChanges:
 def rebuild(
     root: Path, base_url: str | None, cache: SourceCache, changed: Collection[Path]
 ) -> Attempt:
-    """Build the site again, re-reading only the article files in `changed` (absolute paths).
+    """Build the site again, re-reading only the article files in `changed` (absolute paths)
+    and rendering only the outputs whose key changed since the cache's last good build.
 
     Never raises BuildError: errors are returned in the Attempt, with the cache updated so
     the next attempt only needs the files changed after this one.
@@ -89,53 +102,68 @@ def rebuild(
     try:
         config = load_config(root)
     except BuildError as error:
-        return Attempt(SourceCache(), None, tuple(error.errors))
+        return Attempt(SourceCache(code=cache.code), None, tuple(error.errors))
     if base_url:
         config = config.with_base_url(base_url)
-    cache = refresh_articles(config, cache, changed)
-    errors = [e for parsed in cache.articles.values() for e in parsed.errors]
-    articles = [
-        parsed.article
-        for parsed in cache.articles.values()
-        if parsed.article is not None and not parsed.article.is_draft
-    ]
-    errors.extend(duplicate_slugs(articles))
+    code = cache.code or code_version()
+    inputs = read_inputs(config, code)
+    sources = refresh_articles(config, cache, changed)
+    articles, errors = valid_articles(sources.articles)
+    kept = SourceCache(config, sources.articles, cache.keys, cache.files, cache.renderer, code)
     if errors:
-        return Attempt(cache, None, tuple(sorted(errors)))
-    try:
-        files, manifest = build_files(config, articles)
-    except BuildError as error:
-        return Attempt(cache, None, tuple(error.errors))
-    return Attempt(cache, Built(config, files, manifest, len(articles)))
+        return Attempt(kept, None, tuple(errors))
+    plan = plan_site(config, articles, sources.articles, inputs)
+    renderer = cache.renderer
+    templates_key = sha(*(f"{k}={v}" for k, v in sorted(inputs.templates.items())))
+    if renderer is None or renderer.templates_key != templates_key:
+        renderer = make_renderer(config, templates_key)
+    stale = [o for o, key in plan.keys.items() if cache.keys.get(o) != key or o not in cache.files]
+    # Forking pays off for many pages, or for a few pages listing many articles.
+    jobs = default_jobs() if len(stale) >= 200 or len(articles) >= 2000 else 1
+    rendered, problems = collect(render_outputs(plan, config, renderer, stale, jobs))
+    if problems:
+        return Attempt(kept, None, tuple(problems))
+    files = {o: rendered[o] if o in rendered else cache.files[o] for o in sorted(plan.keys)}
+    built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)))
+    return Attempt(SourceCache(config, sources.articles, plan.keys, files, renderer, code), built)
 
 
 def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Path]) -> SourceCache:
     """The cache updated for the article files on disk now, in the order of article_paths."""
-    changed = set(changed)
+    changed = {str(path) for path in changed}
+    folders = tuple(path + os.sep for path in changed)
     reuse = cache.config == config
     articles: dict[str, Parsed] = {}
+    fresh: list[tuple[str, bytes]] = []
     for path in article_paths(config):
         shown = path.relative_to(config.root).as_posix()
         known = cache.articles.get(shown)
-        if reuse and known is not None and not _touched(path, changed):
+        if reuse and known is not None and not _touched(str(path), changed, folders):
             articles[shown] = known
             continue
         try:
             data = path.read_bytes()
         except FileNotFoundError:  # deleted since the folder was listed
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        if reuse and known is not None and known.digest == digest:
+        if reuse and known is not None and known.digest == sha(data):
             articles[shown] = known
         else:
-            article, errors = parse_article(shown, data, config)
-            articles[shown] = Parsed(digest, article, tuple(errors))
+            articles[shown] = None  # type: ignore[assignment]  # keeps the path order
+            fresh.append((shown, data))
+    jobs = default_jobs() if len(fresh) >= 200 else 1
+    for (shown, _), parsed in zip(fresh, run_all(_read, config, fresh, jobs), strict=True):
+        articles[shown] = parsed
     return SourceCache(config, articles)
 
 
-def _touched(path: Path, changed: set[Path]) -> bool:
+def _read(config: Config, item: tuple[str, bytes]) -> Parsed:
+    shown, data = item
+    return read_source(shown, data, config, parse_article)
+
+
+def _touched(path: str, changed: set[str], folders: tuple[str, ...]) -> bool:
     """Whether `path`, or a folder holding it, is among the changed paths."""
-    return path in changed or any(parent in changed for parent in path.parents)
+    return path in changed or path.startswith(folders)
 
 
 def compare(

@@ -40,7 +40,7 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str | None = None
-    step: int = 50  # ms without new events that ends a burst of changes
+    step: int = 20  # ms without new events that ends a burst of changes
     debounce: int = 1600  # ms at most to group a long burst
 
 

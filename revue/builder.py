@@ -1,0 +1,285 @@
+"""The build command's engine: read with the cache, plan, render what changed, write what
+changed, on every core.
+
+1. Article files are listed and stat'ed; a file whose (size, mtime, inode) is the one the
+   cache saw is not read again (unless it was modified within two seconds of that look).
+2. If every input's hash (code, config, templates, static files, articles) is the last
+   successful build's and the output folder still holds the files it wrote: nothing to do.
+3. Otherwise cached articles are looked up by key and the missing ones parsed and analysed
+   on every core; the site is planned; outputs whose key or file changed are rendered on
+   every core; the new site is staged (unchanged files hard-linked) and swapped in.
+
+The cache lives in `.revue-cache/` in the project (never in the output); deleting it only
+makes the next build slower.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import (
+    CACHE_DIR,
+    Store,
+    Table,
+    context_digest,
+    load_index,
+    load_table,
+    read_inputs,
+    save_store,
+    save_table,
+    sha,
+    source_key,
+)
+from .config import Config
+from .content import article_paths
+from .errors import BuildError, SourceError
+from .output import new_staging, remove_leftovers, stage_site, swap_in, write_staged
+from .parallel import default_jobs, run_all
+
+if TYPE_CHECKING:
+    from .pipeline import Source
+
+RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
+PROGRESS_AFTER = 2.0  # seconds before progress lines appear
+PARALLEL_PAGES = 200  # render on every core from this many pages to render…
+PARALLEL_ARTICLES = 2000  # …or from this many articles (list pages are then long)
+FRAGMENTS_PER_ARTICLE = 8  # entry cards kept at most, on average
+STREAM_FROM = 500  # from this many outputs to render, write them as they come
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a build did: articles, output files, rendered, written and removed counts."""
+
+    articles: int
+    files: int
+    pages: int
+    rendered: int
+    written: int
+    removed: int
+
+
+class Progress:
+    """Prints `stage: n/total` lines on stderr once a build has run for a couple of seconds."""
+
+    def __init__(self, stream=None):
+        self.started = time.monotonic()
+        self.stream = stream or sys.stderr
+        self.last = 0.0
+
+    def counter(self, stage: str, total: int) -> Callable[[int], None]:
+        count = 0
+
+        def done(n: int) -> None:
+            nonlocal count
+            count += n
+            now = time.monotonic()
+            if now - self.started >= PROGRESS_AFTER and (now - self.last >= 1 or count == total):
+                self.last = now
+                print(f"  {stage}: {count}/{total}", file=self.stream, flush=True)
+
+        return done
+
+
+def build(config: Config, output: Path, jobs: int | None = None, progress=None) -> Report:
+    """Build the site into `output`, reusing `.revue-cache/`. Raises BuildError with every
+    problem found (the previous output is then left untouched)."""
+    jobs = jobs or default_jobs()
+    progress = progress or Progress()
+    root, output = config.root, output.resolve()
+    remove_leftovers(output)
+    looked = time.time_ns()
+    store = load_index(root)
+    if store.output_dir != str(output):
+        store.outputs = {}
+    inputs = read_inputs(config)
+    digests, stats = _source_digests(config, store)
+    plan_inputs = sha(
+        inputs.code,
+        inputs.config,
+        context_digest(dict(inputs.templates)),
+        context_digest(_static_digests(config.root / "static")),
+        context_digest(digests),
+    )
+    if plan_inputs == store.signature and _outputs_intact(output, store):
+        files = len(store.outputs)
+        pages = sum(1 for o in store.outputs if o.endswith(".html"))
+        articles = sum(1 for _ in digests)
+        return Report(articles, files, pages, 0, 0, 0)
+
+    # Imported here: a build with nothing to do needs neither Jinja nor Markdown.
+    from .pipeline import plan_site, render_outputs, valid_articles
+    from .render import make_renderer
+
+    table = load_table(root, "sources", "")
+    sources = _read_sources(config, inputs, digests, table.entries, jobs, progress)
+    kept = {
+        source_key(inputs.code, inputs.config, s, sources[s].digest): sources[s] for s in sources
+    }
+    stats = {s: (*stats[s], sources[s].digest) for s in sources if s in stats}
+    store.stats = {s: v for s, v in stats.items() if looked - v[1] > RACY_NS}
+    save_table(root, "sources", table, kept)
+    articles, errors = valid_articles(sources)
+    if errors:
+        save_store(root, Store(store.stats, store.outputs, str(output), ""))
+        raise BuildError(errors)
+
+    plan = plan_site(config, articles, sources, inputs)
+    bytecode = root / CACHE_DIR / "templates"
+    bytecode.mkdir(parents=True, exist_ok=True)
+    renderer = make_renderer(config, bytecode=bytecode)
+    fragments_key = sha(
+        inputs.code,
+        inputs.config,
+        context_digest(dict(inputs.templates)),
+        context_digest(plan.site.nav),
+        context_digest(plan.manifest),
+    )
+    fragments = load_table(root, "fragments", fragments_key)
+    renderer.fragments.update(fragments.entries)  # type: ignore[arg-type]
+    stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
+    # Forking pays off for many pages, or for a few pages listing many articles.
+    forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
+    rendered = render_outputs(
+        plan, config, renderer, stale, forks, progress.counter("rendering", len(stale))
+    )
+    # Many files are written as they come (bounded memory); a few are kept until the end,
+    # so that a build whose pages all come out the same writes nothing.
+    staging = new_staging(output) if len(stale) >= STREAM_FROM else None
+    records = {o: (key, *store.outputs.get(o, ("", "", None))[1:]) for o, key in plan.keys.items()}
+    changed: dict[str, bytes] = {}
+    written: set[str] = set()
+    problems: set[SourceError] = set()
+    made: set[str] = {""}
+    try:
+        for name, result in rendered:
+            if isinstance(result, SourceError):
+                problems.add(result)
+                continue
+            digest = sha(result)
+            old = store.outputs.get(name)
+            records[name] = (records[name][0], digest, old[2] if old else None)
+            if old and old[1] == digest and _same_file(f"{output}/{name}", old[2]):
+                continue  # the file in place has these bytes
+            if staging is None:
+                changed[name] = result
+            else:
+                stat = write_staged(staging, name, result, made)
+                records[name] = (records[name][0], digest, _stat_key(stat))
+                written.add(name)
+        if problems:
+            save_store(root, Store(store.stats, store.outputs, str(output), ""))
+            raise BuildError(sorted(problems))
+        removed = [o for o in store.outputs if o not in plan.keys]
+
+        def on_written(name: str, stat: os.stat_result) -> None:
+            records[name] = (records[name][0], records[name][1], _stat_key(stat))
+
+        if staging is not None or changed or removed or not output.is_dir():
+            staging = stage_site(output, plan.keys, changed, on_written, staging, written)
+            swap_in(staging, output)
+            staging = None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:
+        fragments = Table(fragments_key)  # mostly stale: start again from this build's
+    save_table(root, "fragments", fragments, renderer.fragments)
+    store.outputs = records
+    store.output_dir = str(output)
+    store.signature = plan_inputs
+    save_store(root, store)
+    pages = sum(1 for o in plan.keys if o.endswith(".html"))
+    count = len(changed) + len(written)
+    return Report(len(articles), len(plan.keys), pages, len(stale), count, len(removed))
+
+
+def _stat_key(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _same_file(path: Path | str, recorded: tuple[int, int, int] | None) -> bool:
+    """Whether the file at `path` is still the one the cache recorded writing."""
+    try:
+        return recorded is not None and _stat_key(os.stat(path)) == tuple(recorded)
+    except OSError:
+        return False
+
+
+def _unchanged(output_name: str, key: str, output: Path, store: Store) -> bool:
+    """Whether an output's key is the recorded one and its file is still as written."""
+    record = store.outputs.get(output_name)
+    return (
+        record is not None and record[0] == key and _same_file(f"{output}/{output_name}", record[2])
+    )
+
+
+def _outputs_intact(output: Path, store: Store) -> bool:
+    """Whether every file the last build wrote is still there, unmodified."""
+    return bool(store.outputs) and all(
+        _same_file(f"{output}/{name}", record[2]) for name, record in store.outputs.items()
+    )
+
+
+def _static_digests(folder: Path) -> dict[str, str]:
+    """The hash of every file under `static/` (a few small files)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): sha(p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _source_digests(
+    config: Config, store: Store
+) -> tuple[dict[str, str], dict[str, tuple[int, int, int]]]:
+    """Each article file's hash (from the cache when its stat is unchanged), and its stat."""
+    digests: dict[str, str] = {}
+    stats: dict[str, tuple[int, int, int]] = {}
+    for path in article_paths(config):
+        shown = path.relative_to(config.root).as_posix()
+        try:
+            stat = _stat_key(path.stat())
+        except FileNotFoundError:
+            continue
+        stats[shown] = stat
+        known = store.stats.get(shown)
+        if known is not None and tuple(known[:3]) == stat:
+            digests[shown] = known[3]
+        else:
+            digests[shown] = sha(path.read_bytes())
+    return digests, stats
+
+
+def _read_sources(config, inputs, digests, cached, jobs, progress):
+    """Every article's Source by path (in path order): from the cache by key, else parsed
+    and analysed on every core."""
+    sources: dict[str, Source] = {}
+    missing: list[str] = []
+    for shown, digest in digests.items():
+        found = cached.get(source_key(inputs.code, inputs.config, shown, digest))
+        sources[shown] = found  # type: ignore[assignment]  # keeps the path order
+        if found is None:
+            missing.append(shown)
+    counter = progress.counter("reading articles", len(missing))
+    forks = jobs if len(missing) >= PARALLEL_PAGES else 1
+    for shown, source in zip(
+        missing, run_all(_read_file, config, missing, forks, counter), strict=True
+    ):
+        sources[shown] = source
+    return sources
+
+
+def _read_file(config: Config, shown: str) -> Source:
+    from .pipeline import read_source
+
+    return read_source(shown, (config.root / shown).read_bytes(), config)

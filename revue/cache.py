@@ -1,0 +1,319 @@
+"""Cache keys, and the build cache kept on disk between builds in `.revue-cache/`.
+
+Every key is a SHA-256 over everything that can change what it names, so correctness never
+rests on a hand-written list of dependencies:
+
+- a parsed article (with its analyses) is keyed by the file's bytes, its path, the config
+  and the code version (`source_key`);
+- an output file is keyed by its page's whole render context (`context_digest`: entries
+  stand for their own keys), its template and every template it extends, includes or
+  imports, the config, the static files' manifest and the code version (`page_key`).
+
+The code version hashes the package's own source and the versions of the libraries that
+shape the output. The disk store holds three pickles written atomically: `index` (file
+stats → hashes, output records, the last build's signature), `sources` (parsed articles by
+key) and nothing else; a damaged or foreign cache is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path, PurePath
+
+from .config import Config
+
+CACHE_DIR = ".revue-cache"
+TEMPLATES = "templates"
+FORMAT = 1
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
+
+
+def sha(*parts: str | bytes) -> str:
+    """The SHA-256 hex digest of the parts, each length-prefixed (so parts never blur)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """A hash of every source file of the package and of the libraries' versions."""
+    package = Path(__file__).resolve().parent
+    parts: list[str | bytes] = [str(FORMAT)]
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    return sha(*parts)
+
+
+def config_digest(config: Config) -> str:
+    """A hash of the whole config (a frozen dataclass: its repr lists every field)."""
+    return sha(repr(config))
+
+
+def template_digests(folder: Path) -> dict[str, str]:
+    """For each template, a hash of it and of every template it pulls in, transitively.
+
+    A template whose references cannot be read statically (a computed name) depends on
+    every template."""
+    files = (
+        {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+        if folder.is_dir()
+        else {}
+    )
+    everything = sha(*(part for name in sorted(files) for part in (name, files[name])))
+    refs = {name: _references(data) for name, data in files.items()}
+    digests = {}
+    for name in files:
+        closure, todo, whole = set(), [name], False
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            if refs.get(current) is None and current in files:
+                whole = True
+                break
+            todo.extend(refs.get(current) or ())
+        digests[name] = (
+            everything
+            if whole
+            else sha(
+                *(f"{n}\0" for n in sorted(closure)), *(files.get(n, b"") for n in sorted(closure))
+            )
+        )
+    return digests
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The field names of a dataclass, in order."""
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+@functools.lru_cache(maxsize=256)
+def _references(data: bytes) -> frozenset[str] | None:
+    """The templates a template's text pulls in, or None when one is not known statically."""
+    import jinja2.meta  # here: a build with nothing to do needs no Jinja
+
+    try:
+        found = set(
+            jinja2.meta.find_referenced_templates(jinja2.Environment().parse(data.decode()))
+        )
+    except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+        return None
+    return None if None in found else frozenset(found)
+
+
+def context_digest(value: object, known: Mapping[int, str] | None = None) -> str:
+    """A hash of a render context: every value reachable from it, entries by their key, and
+    the objects in `known` (by id; they must stay alive) by the digest given there."""
+    h = hashlib.sha256()
+    _feed(h, value, known or {})
+    return h.hexdigest()
+
+
+def _feed(h, value: object, known: Mapping[int, str]) -> None:
+    """Feed one value into a hash, tagged with its type so that 1, '1' and True differ.
+
+    A dataclass with a non-empty `__cache_key__` (an Entry) is fed as that key alone: the
+    key names everything the object was made from."""
+    kind = type(value)
+    if kind is str:
+        data = value.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
+        h.update(b"s%d:" % len(data))
+        h.update(data)
+    elif id(value) in known:
+        h.update(b"K" + known[id(value)].encode())
+    elif hasattr(kind, "__dataclass_fields__"):
+        key = getattr(value, "__cache_key__", None)
+        h.update(b"D" + kind.__qualname__.encode() + b":")
+        if key:
+            h.update(key.encode())
+            return
+        for name in _field_names(kind):
+            _feed(h, getattr(value, name), known)
+    elif kind is tuple or kind is list:
+        h.update(b"(%d" % len(value))  # type: ignore[arg-type]
+        for item in value:  # type: ignore[attr-defined]
+            _feed(h, item, known)
+        h.update(b")")
+    elif isinstance(value, str):
+        _feed(h, str(value), known)  # Markup and other str subclasses
+    elif value is None or isinstance(value, bool | int | float):
+        h.update(b"v" + repr(value).encode() + b";")
+    elif isinstance(value, bytes):
+        h.update(b"b%d:" % len(value))
+        h.update(value)
+    elif isinstance(value, tuple | list):
+        _feed(h, list(value), known)
+    elif isinstance(value, Mapping):
+        h.update(b"{%d" % len(value))
+        for key in sorted(value, key=repr):
+            _feed(h, key, known)
+            _feed(h, value[key], known)
+        h.update(b"}")
+    elif isinstance(value, set | frozenset):
+        h.update(b"<")
+        for item in sorted(value, key=repr):
+            _feed(h, item, known)
+        h.update(b">")
+    elif isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta | dt.tzinfo):
+        h.update(b"t" + repr(value).encode() + b";")
+    elif isinstance(value, PurePath):
+        _feed(h, "path:" + value.as_posix(), known)
+    else:
+        raise TypeError(f"cannot hash a {type(value).__name__} into a cache key")
+
+
+def source_key(code: str, config: str, shown: str, digest: str) -> str:
+    """The key of a parsed article: everything `read_source` depends on (hex digests and a
+    path, which hold no NUL, joined by NULs)."""
+    return hashlib.sha256(f"source\0{code}\0{config}\0{shown}\0{digest}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The hashes of a build's global inputs: the code, the config, the templates."""
+
+    code: str
+    config: str
+    templates: Mapping[str, str]
+
+
+def read_inputs(config: Config, code: str | None = None) -> Inputs:
+    """Hash the code (unless given), the config and every template."""
+    return Inputs(
+        code or code_version(),
+        config_digest(config),
+        template_digests(config.root / TEMPLATES),
+    )
+
+
+@dataclass
+class Store:
+    """What one build leaves for the next (besides the tables of parsed articles and of
+    fragments). `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
+    path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
+    `signature`: a hash of every input of the last successful build."""
+
+    stats: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = field(default_factory=dict)
+    output_dir: str = ""
+    signature: str = ""
+
+
+def _load(path: Path) -> object:
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)
+    except Exception:  # missing, truncated, or from another version: start afresh
+        return None
+
+
+def load_index(root: Path) -> Store:
+    """The stored index (stats, outputs, signature), without the parsed articles."""
+    data = _load(root / CACHE_DIR / "index.pickle")
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return Store()
+    return Store(data["stats"], data["outputs"], data["output_dir"], data["signature"])
+
+
+@dataclass
+class Table:
+    """A big table of the cache (parsed articles, fragments) as loaded: `entries` from the
+    main file plus its delta file, `base` the main file's id, `delta` the keys in the delta."""
+
+    key: str = ""
+    entries: dict[str, object] = field(default_factory=dict)
+    base: str = ""
+    delta: frozenset[str] = frozenset()
+
+
+def load_table(root: Path, name: str, key: str) -> Table:
+    """The table `name` stored under `key` (an empty one when missing, damaged or made
+    under another key)."""
+    folder = root / CACHE_DIR
+    main = _load(folder / f"{name}.pickle")
+    if not isinstance(main, dict) or main.get("format") != FORMAT or main.get("key") != key:
+        return Table(key)
+    entries = main["table"]
+    delta = _load(folder / f"{name}.delta.pickle")
+    if (
+        isinstance(delta, dict)
+        and delta.get("format") == FORMAT
+        and delta.get("base") == main["id"]
+    ):
+        entries.update(delta["table"])
+        return Table(key, entries, main["id"], frozenset(delta["table"]))
+    return Table(key, entries, main["id"])
+
+
+def save_table(root: Path, name: str, table: Table, live: Mapping[str, object]) -> None:
+    """Store `live` as the table `name`: when few entries are new since the main file was
+    written, only them (a small delta file); else the whole table, pruned to `live`."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    new = [k for k in live if k not in table.entries]
+    if not new:
+        return
+    delta = table.delta.union(new)
+    if table.base and len(delta) <= max(200, len(live) // 10):
+        record = {k: live[k] for k in delta if k in live}
+        _dump(
+            folder / f"{name}.delta.pickle", {"format": FORMAT, "base": table.base, "table": record}
+        )
+        return
+    base = sha(os.urandom(16))
+    _dump(
+        folder / f"{name}.pickle",
+        {"format": FORMAT, "key": table.key, "id": base, "table": dict(live)},
+    )
+    (folder / f"{name}.delta.pickle").unlink(missing_ok=True)
+
+
+def save_store(root: Path, store: Store) -> None:
+    """Write the index atomically (complete or absent)."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+    index = {
+        "format": FORMAT,
+        "stats": store.stats,
+        "outputs": store.outputs,
+        "output_dir": store.output_dir,
+        "signature": store.signature,
+    }
+    _dump(folder / "index.pickle", index)
+
+
+def _dump(path: Path, data: object) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

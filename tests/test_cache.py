@@ -1,0 +1,275 @@
+"""The build cache: a cached build and a clean build give byte-identical sites, whatever the
+sequence of edits; killed builds leave the previous site; no-change builds write nothing."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Project
+
+from revue import builder
+from revue.assets import fingerprint
+from revue.builder import build
+from revue.cache import CACHE_DIR, context_digest
+from revue.config import load_config
+from revue.content import load_articles
+from revue.errors import BuildError
+from revue.model import build_site
+from revue.output import read_static
+from revue.pipeline import build_files
+from revue.render import make_renderer, render_page
+from revue.serve.incremental import SourceCache, rebuild
+
+WORDS = [
+    "studio",
+    "syndicat",
+    "Sora",
+    "Hollywood",
+    "doublage",
+    "cinéma",
+    "emploi",
+    "régulation",
+    "concurrence",
+]
+THEMES = ("studio-outreach", "labor-worries", "competitors")
+
+
+def clean_site(root: Path) -> dict[str, bytes]:
+    """The site built from scratch in memory, without any cache."""
+    config = load_config(root)
+    articles, errors = load_articles(config)
+    assert not errors
+    return build_files(config, articles)[0]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, `{relative posix path: bytes}`."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def random_article(project: Project, rng: random.Random, name: str) -> Path:
+    """An article with random title, date, outlet, themes and body."""
+    themes = rng.sample(THEMES, rng.randint(0, 2))
+    front = f"themes: [{', '.join(themes)}]\n" if themes else ""
+    if rng.random() < 0.3:
+        front += "tags: [a, b]\n"
+    if rng.random() < 0.3:
+        front += "full_text: true\n"
+    body = "\n\n".join(
+        " ".join(rng.choices(WORDS, k=rng.randint(5, 12))).capitalize() + "."
+        for _ in range(rng.randint(1, 3))
+    )
+    month, day = rng.randint(1, 4), rng.randint(1, 28)
+    return project.article(
+        name,
+        front,
+        body + "\n",
+        title=f"Titre {rng.choice(WORDS)} {name}",
+        date=rng.choice((f"2024-{month:02d}-{day:02d}", f"2024-{month:02d}-{day:02d}T10:20:00Z")),
+        source=rng.choice(("Le Monde", "Libération", "Les Échos")),
+    )
+
+
+def random_edit(project: Project, rng: random.Random, step: int) -> str:
+    """Apply one random change to the project's sources; return what it was."""
+    root = project.root
+    articles = sorted((root / "content" / "articles").glob("*.md"))
+    kind = rng.choice(
+        ("edit", "edit", "add", "rename", "delete", "template", "config", "static", "none")
+    )
+    if kind == "edit" and articles:
+        path = rng.choice(articles)
+        path.write_text(path.read_text() + f"\nAjout {rng.choice(WORDS)} {step}.\n")
+    elif kind == "add" or not articles:
+        random_article(project, rng, f"nouvel-article-{step}")
+    elif kind == "rename":
+        path = rng.choice(articles)
+        path.rename(path.with_name(f"renomme-{step}.md"))
+    elif kind == "delete" and len(articles) > 1:
+        rng.choice(articles).unlink()
+    elif kind == "template":
+        base = root / "templates" / rng.choice(("base.html", "partials/entry.html"))
+        base.write_text(base.read_text() + f"{{# {step} #}}\n<!-- {step} -->\n")
+    elif kind == "config":
+        config = root / "site.toml"
+        config.write_text(config.read_text().replace('title = "', f'title = "{step} ', 1))
+    elif kind == "static":
+        css = root / "static" / "style.css"
+        css.write_text(css.read_text() + f"\n/* {step} */\n")
+    return kind
+
+
+@pytest.mark.parametrize(("seed", "stream_from"), [(1, 500), (2, 1)])
+def test_cached_builds_match_clean_builds_after_random_edits(
+    project: Project, seed: int, stream_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(builder, "STREAM_FROM", stream_from)  # 1: files written as rendered
+    rng = random.Random(seed)
+    for index in range(6):
+        random_article(project, rng, f"article-{index}")
+    output = project.root / "_site"
+    serve_cache = SourceCache()
+    for step in range(10):
+        kind = random_edit(project, rng, step)
+        config = load_config(project.root)
+        build(config, output, jobs=1)
+        expected = clean_site(project.root)
+        assert tree(output) == expected, f"step {step}: {kind}"
+        attempt = rebuild(project.root, None, serve_cache, [project.root])
+        assert attempt.built is not None and dict(attempt.built.files) == expected, kind
+        serve_cache = attempt.cache
+
+
+def test_a_no_change_build_writes_nothing(project: Project) -> None:
+    project.article("2024-03-01-alpha", "themes: [competitors]\n")
+    project.article("2024-03-02-beta", title="Beta")
+    config = load_config(project.root)
+    output = project.root / "_site"
+    first = build(config, output, jobs=1)
+    inodes = {p: p.stat().st_ino for p in output.rglob("*")}
+    second = build(config, output, jobs=1)
+    assert (second.rendered, second.written, second.removed) == (0, 0, 0)
+    assert {p: p.stat().st_ino for p in output.rglob("*")} == inodes
+    assert second.files == first.files
+
+
+def test_one_edit_renders_only_the_pages_that_show_the_article(project: Project) -> None:
+    project.article("2024-03-01-alpha", "themes: [competitors]\n", title="Alpha")
+    project.article("2024-02-02-beta", "themes: [labor-worries]\n", title="Beta")
+    config = load_config(project.root)
+    output = project.root / "_site"
+    build(config, output, jobs=1)
+    beta_page = (output / "articles/beta/index.html").stat().st_ino
+    index_before = _files_under(output / "pagefind")
+    project.article("2024-03-01-alpha", "themes: [competitors]\n", title="Alpha modifié")
+    report = build(config, output, jobs=1)
+    index_after = _files_under(output / "pagefind")
+    # The search index's files that hold the title (revue/search.py) are made again too.
+    index_changes = sum(1 for name, data in index_after.items() if index_before.get(name) != data)
+    assert index_changes > 0
+    showing = {
+        "articles/alpha/index.html",
+        "index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "archives/index.html",
+        "archives/2024/03/index.html",
+        "medias/index.html",
+        "themes/concurrents/index.html",
+        "themes/concurrents/atom.xml",
+    }
+    # every page whose context holds the article
+    assert report.rendered == len(showing) + index_changes
+    # the archives and sitemap show no title
+    assert report.written == len(showing) - 2 + index_changes
+    assert (output / "articles/beta/index.html").stat().st_ino == beta_page
+    assert b"Alpha modifi" in (output / "articles/alpha/index.html").read_bytes()
+
+
+def test_a_failed_build_leaves_the_site_and_the_next_build_is_right(project: Project) -> None:
+    alpha = project.article("2024-03-01-alpha")
+    config = load_config(project.root)
+    output = project.root / "_site"
+    build(config, output, jobs=1)
+    before = tree(output)
+    alpha.write_text(alpha.read_text().replace("title:", "tittle:"))
+    with pytest.raises(BuildError):
+        build(config, output, jobs=1)
+    assert tree(output) == before
+    project.article("2024-03-01-alpha", title="Réparé")
+    build(config, output, jobs=1)
+    assert tree(output) == clean_site(project.root)
+
+
+def test_a_damaged_cache_is_rebuilt(project: Project) -> None:
+    project.article("2024-03-01-alpha")
+    config = load_config(project.root)
+    output = project.root / "_site"
+    build(config, output, jobs=1)
+    for path in (project.root / CACHE_DIR).glob("*.pickle"):
+        path.write_bytes(b"garbage")
+    (output / "index.html").write_text("edited by hand")
+    build(config, output, jobs=1)
+    assert tree(output) == clean_site(project.root)
+
+
+def test_context_digests_cover_every_value() -> None:
+    assert context_digest({"a": (1, "1")}) != context_digest({"a": ("1", 1)})
+    assert context_digest([True]) != context_digest([1])
+    assert context_digest({"x": {1, 2}}) == context_digest({"x": {2, 1}})
+    with pytest.raises(TypeError):
+        context_digest(object())
+
+
+def test_a_killed_build_leaves_the_previous_site(project: Project) -> None:
+    for index in range(60):
+        project.article(f"2024-03-01-article-{index}", body=f"Texte {index}.\n")
+    config = load_config(project.root)
+    output = project.root / "_site"
+    build(config, output, jobs=1)
+    before = tree(output)
+    for path in (project.root / "templates").glob("*.html"):
+        path.write_text(path.read_text() + "<!-- changed -->\n")
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--jobs", "1"],
+        cwd=project.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while process.poll() is None and not any(project.root.glob("._site.new-*")):
+        time.sleep(0.001)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert tree(output) == before or tree(output) == clean_site(project.root)
+    build(config, output, jobs=1)
+    assert tree(output) == clean_site(project.root)
+    # no staging folder left; the build lock's file (revue/lock.py) stays
+    assert [p.name for p in project.root.glob("._site.*")] == ["._site.lock"]
+    assert os.path.isdir(output)
+
+
+def test_cached_fragments_change_no_byte(project: Project) -> None:
+    for index in range(3):
+        project.article(f"2024-03-0{index + 1}-article-{index}", "themes: [competitors]\n")
+    with_fragments = clean_site(project.root)
+    entry = project.root / "templates" / "partials" / "entry.html"
+    text = entry.read_text()
+    assert "{% call cached(entry, level) %}" in text
+    entry.write_text(
+        text.replace("{% call cached(entry, level) %}\n", "").replace("{% endcall %}\n", "")
+    )
+    assert clean_site(project.root) == with_fragments
+
+
+def test_fragments_reading_other_names_are_not_cached(project: Project) -> None:
+    project.article("2024-03-01-alpha", "themes: [competitors]\n")
+    entry = project.root / "templates" / "partials" / "entry.html"
+    config = load_config(project.root)
+    renderer = make_renderer(config)
+    site = build_site(load_articles(config)[0], config)
+    home = site.pages[0]
+    assets = fingerprint(read_static(project.root / "static"))[1]
+    render_page(renderer, home, site.nav, config, assets)
+    assert renderer.fragments  # the cards of the home page
+    entry.write_text(entry.read_text().replace("<article", "<article data-page='{{ page.url }}'"))
+    renderer = make_renderer(config)
+    render_page(renderer, home, site.nav, config, assets)
+    assert not renderer.fragments
+
+
+def _files_under(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` as `{relative path: bytes}`."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
