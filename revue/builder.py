@@ -46,6 +46,7 @@ from .parallel import default_jobs, run_all
 if TYPE_CHECKING:
     from .pipeline import Source
 
+UNREADABLE = "unreadable"  # the digest of an article file that could not be read
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
 PARALLEL_PAGES = 200  # render on every core from this many pages to render…
@@ -256,7 +257,11 @@ def _source_digests(
         if known is not None and tuple(known[:3]) == stat:
             digests[shown] = known[3]
         else:
-            digests[shown] = sha(path.read_bytes())
+            try:
+                digests[shown] = sha(path.read_bytes())
+            except OSError:  # unreadable for now: reported by _read_file, never kept
+                digests[shown] = UNREADABLE
+                del stats[shown]
     return digests, stats
 
 
@@ -280,6 +285,11 @@ def _read_sources(config, inputs, digests, cached, jobs, progress):
 
 
 def _read_file(config: Config, shown: str) -> Source:
-    from .pipeline import read_source
+    from .pipeline import Source, read_source
 
-    return read_source(shown, (config.root / shown).read_bytes(), config)
+    try:
+        data = (config.root / shown).read_bytes()
+    except OSError as error:
+        problem = SourceError(shown, 0, f"cannot be read ({error.strerror}): check it")
+        return Source(UNREADABLE, None, (problem,))
+    return read_source(shown, data, config)

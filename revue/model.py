@@ -106,6 +106,7 @@ class Nav:
     Kept small on purpose: every page's cache key covers it."""
 
     sections: tuple[ThemeLink, ...]
+    people_url: str = ""  # the people index, when there is one
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,10 @@ class Site:
     @property
     def nav(self) -> Nav:
         """The part of the site every page shows."""
-        return Nav(tuple(ThemeLink(s.theme, s.url, s.feed_url) for s in self.sections))
+        return Nav(
+            tuple(ThemeLink(s.theme, s.url, s.feed_url) for s in self.sections),
+            "personnes/" if self.people else "",
+        )
 
 
 def article_facts(article: Article, config: Config) -> Facts:

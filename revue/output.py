@@ -24,13 +24,17 @@ RENAME_EXCHANGE = 2
 
 
 def read_static(folder: Path) -> dict[str, bytes]:
-    """Every file under `static/` as `{relative posix path: bytes}` (hidden files skipped)."""
+    """Every file under `static/` as `{relative posix path: bytes}` (hidden files skipped,
+    and links that lead out of `static/`, so that no file elsewhere can be published)."""
     if not folder.is_dir():
         return {}
+    inside = folder.resolve()
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.resolve().is_relative_to(inside)
     }
 
 

@@ -418,3 +418,41 @@ def test_import_never_overwrites_without_force(site, run_cli) -> None:
     assert target.read_text(encoding="utf-8") == "le travail de l’éditeur\n"
     code, _, _ = run_cli(site, "import", str(pasted), "--output", str(target), "--force")
     assert code == 0 and target.read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_an_unreadable_article_is_a_path_error_of_the_build(
+    site, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:  # chmod does not stop root: refuse the read
+        if self.name == "2024-03-25-b.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    project = site
+    project.write("content/articles/2024-03-25-b.md", _article("Nouveau b"))  # not cached
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, out, err = run_cli(project, "build")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == (
+        "content/articles/2024-03-25-b.md: cannot be read (Permission denied): check it"
+    )
+    assert _hashes(project.output) == project.old
+    monkeypatch.setattr(Path, "read_bytes", real)
+    code, out, err = run_cli(project, "build")
+    assert code == 0, err
+    assert "Nouveau b" in (project.output / "articles/b/index.html").read_text()
+
+
+def test_a_link_out_of_static_is_not_published(site, run_cli) -> None:
+    project = site
+    secret = project.root.parent / "secret.txt"
+    secret.write_text("mot de passe")
+    (project.root / "static" / "leak.txt").symlink_to(secret)
+    (project.root / "static" / "inside.css").symlink_to(project.root / "static" / "style.css")
+    code, _out, err = run_cli(project, "build")
+    assert code == 0, err
+    published = [p.name for p in (project.output / "static").iterdir()]
+    assert not [name for name in published if name.startswith("leak")]
+    assert [name for name in published if name.startswith("inside.")]

@@ -145,6 +145,10 @@ def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Pat
             data = path.read_bytes()
         except FileNotFoundError:  # deleted since the folder was listed
             continue
+        except OSError as error:  # unreadable for now: an error until it can be read
+            problem = SourceError(shown, 0, f"cannot be read ({error.strerror}): check it")
+            articles[shown] = Parsed("", None, (problem,))
+            continue
         if reuse and known is not None and known.digest == sha(data):
             articles[shown] = known
         else:
