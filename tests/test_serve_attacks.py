@@ -305,7 +305,7 @@ def test_content_deleted_and_recreated(root: Path, tmp_path: Path) -> None:
         wait_for(lambda: raw_request(server, "/articles/alpha/")[0] == 200)
         article.write_text(article.read_text().replace("title: Alpha", "title: Alpha revenu"))
         wait_for(lambda: b"Alpha revenu" in _page(server))
-        assert not server.reports[-1].errors
+        wait_for(lambda: not server.reports[-1].errors)  # reported just after the page is served
 
 
 def test_a_file_unreadable_for_a_moment(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -333,4 +333,21 @@ def test_a_file_unreadable_for_a_moment(root: Path, monkeypatch: pytest.MonkeyPa
         locked.clear()
         article.write_text(article.read_text().replace("title: Alpha", "title: Alpha lisible"))
         wait_for(lambda: b"Alpha lisible" in _page(server))
-        assert not server.reports[-1].errors
+        wait_for(lambda: not server.reports[-1].errors)  # reported just after the page is served
+
+
+def test_the_preview_writes_the_output_under_the_build_lock(root: Path) -> None:
+    from revue.lock import build_lock
+
+    with running(root) as server:
+        article = root / "content" / "articles" / "2024-03-01-alpha.md"
+        written = root / "_site" / "articles" / "alpha" / "index.html"
+        with build_lock(root / "_site"):  # a `build` is writing: the preview's copy waits
+            before = len(server.reports)
+            article.write_text(article.read_text().replace("title: Alpha", "title: Alpha attend"))
+            wait_for(lambda: b"Alpha attend" in _page(server))  # served from memory at once
+            time.sleep(0.5)
+            assert b"Alpha attend" not in written.read_bytes()
+            assert "Waiting for another build" in server.err.getvalue()
+        wait_for(lambda: len(server.reports) > before)
+        wait_for(lambda: b"Alpha attend" in written.read_bytes())

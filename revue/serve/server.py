@@ -20,6 +20,7 @@ from typing import TextIO
 
 from ..config import load_config
 from ..errors import SourceError
+from ..lock import BuildLocked, build_lock
 from ..output import write_site
 from .http import PreviewServer
 from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild
@@ -192,20 +193,31 @@ class DevServer:
             self.on_rebuild(report)
 
     def _publish(self, built: Built, detected: float, sources: tuple[str, ...]) -> Rebuilt:
-        """Write the changed outputs, serve the new site and tell the tabs that changed."""
+        """Serve the new site, tell the tabs that changed, then write the changed outputs
+        (under the build lock: the preview never waits for a `build` writing the folder)."""
         base_path = self.httpd.base_path
         if self.good is None:
-            write_site(built.files, self.output)
             changes = compare({}, built.files)
-            reload = ("*",)
+            reload: tuple[str, ...] = ("*",)
         else:
             changes = compare(self.good.files, built.files, self.good.manifest, built.manifest)
-            update_output(self.output, built.files, changes.written, changes.removed)
             reload = tuple(page_url(p, base_path) for p in changes.pages)
         sheets = tuple((base_path + old, base_path + new) for old, new in changes.stylesheets)
         first = self.good is None
         self.good = built
         self.live.publish(built.files, reload, sheets)
+        try:  # the same lock as `build`: never two writers in the output folder at once
+            with build_lock(self.output, on_wait=lambda line: print(line, file=self.err)):
+                if first:
+                    write_site(built.files, self.output)
+                else:
+                    update_output(self.output, built.files, changes.written, changes.removed)
+        except BuildLocked as error:  # pages are served from memory: only the copy waits
+            print(
+                f"{error}; {self.output.name}/ was not updated (the preview is): "
+                "run `python build.py` when the other build is done.",
+                file=self.err,
+            )
         finished = time.time()
         took = f"{finished - detected:.2f} s"
         if first:
