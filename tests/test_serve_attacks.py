@@ -351,3 +351,24 @@ def test_the_preview_writes_the_output_under_the_build_lock(root: Path) -> None:
             assert "Waiting for another build" in server.err.getvalue()
         wait_for(lambda: len(server.reports) > before)
         wait_for(lambda: b"Alpha attend" in written.read_bytes())
+
+
+def test_a_save_made_during_the_first_build_is_seen(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from revue.serve import server as server_module
+
+    article = root / "content" / "articles" / "2024-03-01-alpha.md"
+    real = server_module.rebuild
+    calls = []
+
+    def rebuild_and_save(*args, **kwargs):  # an editor saves while the first build runs
+        attempt = real(*args, **kwargs)
+        if not calls:
+            article.write_text(article.read_text().replace("title: Alpha", "title: Alpha tôt"))
+        calls.append(1)
+        return attempt
+
+    monkeypatch.setattr(server_module, "rebuild", rebuild_and_save)
+    with running(root) as server:
+        wait_for(lambda: b"Alpha t" in _page(server))

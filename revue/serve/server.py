@@ -26,7 +26,7 @@ from .http import PreviewServer
 from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild
 from .live import LiveSite
 from .outputs import update_output
-from .watch import watch_sources
+from .watch import SourceFilter, snapshot, watch_sources, watched_folders
 
 
 class CannotListen(Exception):
@@ -117,9 +117,14 @@ class DevServer:
         self.httpd.base_path = base_path
         self.url = f"http://{shown}:{port}{base_path}"
         started = time.time()
+        # Taken before the first build, so that a save made while it runs is seen too.
+        sources = snapshot(
+            watched_folders(self.root.resolve(), self.output),
+            SourceFilter(self.root.resolve(), self.output),
+        )
         self._finish(self._attempt(()), started, ())
         self._spawn("revue-http", lambda: self.httpd.serve_forever(poll_interval=0.1))
-        self._spawn("revue-watch", self._watch)
+        self._spawn("revue-watch", lambda: self._watch(sources))
         self._say(f"Serving the site at {self.url} (Ctrl-C to stop).")
         return self.url
 
@@ -144,14 +149,15 @@ class DevServer:
         thread.start()
         self.threads.append(thread)
 
-    def _watch(self) -> None:
-        """Rebuild after each batch of changes until stopped."""
+    def _watch(self, before: dict[Path, tuple[int, int]]) -> None:
+        """Rebuild after each batch of changes (since the `before` snapshot) until stopped."""
         batches = watch_sources(
             self.root,
             self.output,
             self.stop_event,
             step=self.options.step,
             debounce=self.options.debounce,
+            before=before,
         )
         for changed in batches:
             detected = time.time()
