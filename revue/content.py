@@ -20,6 +20,7 @@ from .analysis.overrides import OVERRIDE_KEYS, override_problems
 from .config import Config
 from .dates import ArticleDate, parse_date
 from .errors import SourceError
+from .frontmatter_yaml import FrontmatterShapeError, parse_yaml
 from .text import fold
 
 REQUIRED_KEYS = ("title", "date", "source")
@@ -42,8 +43,6 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 _FENCE = re.compile(r"^-{3,}\s*$")  # the boundary python-frontmatter splits on
 MAX_BYTES = 1_000_000  # an article file larger than this is refused with an error
-MAX_DEPTH = 20  # lists and mappings nested deeper than this in the frontmatter are refused
-MAX_VALUES = 10_000  # values the frontmatter may expand to through YAML aliases (&a … *a)
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _WEB_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
@@ -156,7 +155,7 @@ def parse_article(
     meta_text, body = YAMLHandler().split(text)
     body_line = closing + 2
     try:
-        metadata, key_lines = _parse_yaml(meta_text)
+        metadata, key_lines = parse_yaml(meta_text)
     except yaml.reader.ReaderError as error:
         line = meta_text[: error.position].count("\n") + 1
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
@@ -175,102 +174,9 @@ def parse_article(
                 f"broken YAML in the frontmatter: {problem} (check quotes, colons and indentation)",
             )
         ]
-    except _FrontmatterShapeError as error:
+    except FrontmatterShapeError as error:
         return None, [SourceError(shown, error.line, str(error))]
     return _validate(shown, metadata, key_lines, body, body_line, config)
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, but dates stay text: parse_date checks them with a clear message."""
-
-
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same with libyaml's parser when PyYAML has it (several times faster). On broken
-    YAML the pure-Python loader parses again, for its clearer messages."""
-
-
-_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _FrontmatterShapeError(ValueError):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-
-
-def _parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
-    """Parse the frontmatter YAML; return the mapping and each top-level key's file line."""
-    try:
-        _check_size(meta_text, _FastLoader)
-        return _parse_yaml_with(_FastLoader, meta_text)
-    except yaml.YAMLError:  # parsed again in pure Python, whose messages name the place
-        _check_size(meta_text, _Loader)
-        return _parse_yaml_with(_Loader, meta_text)
-
-
-def _parse_yaml_with(
-    loader_class: type, meta_text: str
-) -> tuple[dict[str, object], dict[str, int]]:
-    """Parse with one loader class: the mapping and each top-level key's file line."""
-    loader = loader_class(meta_text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, {}
-        if not isinstance(node, yaml.MappingNode):
-            raise _FrontmatterShapeError(
-                node.start_mark.line + 1,
-                "the frontmatter must be `key: value` lines (title:, date:, source:…)",
-            )
-        key_lines: dict[str, int] = {}
-        for key_node, _ in node.value:
-            key = str(key_node.value)
-            if key in key_lines:
-                raise _FrontmatterShapeError(
-                    key_node.start_mark.line + 1, f"'{key}' is given twice: keep only one"
-                )
-            key_lines[key] = key_node.start_mark.line + 1
-        data = loader.construct_document(node)
-    finally:
-        loader.dispose()
-    return {str(k): v for k, v in data.items()}, key_lines
-
-
-def _check_size(meta_text: str, loader_class: type) -> None:
-    """Refuse frontmatter nested too deeply or expanding to too many values through aliases
-    (the « billion laughs »), before it is built: raise _FrontmatterShapeError."""
-    sizes: dict[str, int] = {}
-    open_counts: list[tuple[int, str | None]] = []
-    total = 0
-    for event in yaml.parse(meta_text, Loader=loader_class):
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.CollectionStartEvent):
-            if len(open_counts) >= MAX_DEPTH:
-                raise _FrontmatterShapeError(
-                    line, f"lists or mappings nested more than {MAX_DEPTH} deep: flatten them"
-                )
-            open_counts.append((total, event.anchor))
-            continue
-        if isinstance(event, yaml.CollectionEndEvent):
-            start, anchor = open_counts.pop()
-            if anchor:
-                sizes[anchor] = total - start
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            total += sizes.get(event.anchor, 1)
-        elif isinstance(event, yaml.ScalarEvent):
-            total += 1
-            if event.anchor:
-                sizes[event.anchor] = 1
-        if total > MAX_VALUES:
-            raise _FrontmatterShapeError(
-                line,
-                f"the aliases (*name) expand to more than {MAX_VALUES} values: "
-                "write the values out instead",
-            )
 
 
 def _unprintable(value: object) -> str | None:
