@@ -9,7 +9,7 @@ import frontmatter
 import pytest
 
 from revue.import_command import ImportFailure, import_files, import_source
-from revue.ingest.byline import _date_in, author_in, read_header
+from revue.ingest.byline import _date_in, _doubled, author_in, read_header
 from revue.ingest.decode import DecodeError, decode
 from revue.ingest.htmlpage import import_page
 from revue.ingest.lang import language
@@ -163,6 +163,54 @@ def test_header_prefers_the_publication_date_and_the_line_above_the_byline() -> 
     assert header.title == "Le conseil municipal vote le budget de l'année prochaine"
     assert header.author == ["Jeanne Dupont"]
     assert header.date == "2024-03-02"
+
+
+AUDIO_PAGE = [
+    "Accueil",
+    "Nos émissionsNos émissions",
+    "Le marché aux truffes",
+    "Un reportage sonore",
+    "Les chercheurs de diamant noir du Périgord",
+    "18'40 ÉcouterÉcouter Ajouter à ma liste",
+    "« On ne vend pas une truffe, on vend une saison entière »",
+    "Chaque samedi de l'hiver, les trufficulteurs du Périgord installent leurs paniers sur "
+    "la place du village et attendent les acheteurs venus de toute la région.",
+    "Un reportage",
+    "de Louise Garnier",
+    "Mise en ligne",
+    "12 janvier 2024",
+    "Vous aimerez aussi",
+    "Les vendanges à la main",
+    "Le marché aux truffes",
+    "Le marché aux truffes",
+    "Les chercheurs de diamant noir du Périgord",
+    "Partager",
+]
+
+
+def test_title_printed_three_times_beats_a_quotation_above_the_article() -> None:
+    header = read_header(AUDIO_PAGE, 7, 8)
+    assert header.title == "Le marché aux truffes"
+    assert header.date == "2024-01-12"
+
+
+def test_title_printed_once_leaves_the_quotation_its_place() -> None:
+    page = [line for n, line in enumerate(AUDIO_PAGE) if n not in (14, 15)]
+    assert read_header(page, 7, 8).title == AUDIO_PAGE[6]
+
+
+@pytest.mark.parametrize(
+    ("line", "doubled"),
+    [
+        ("Nos émissionsNos émissions", True),
+        ("Nos émissions Nos émissions", True),
+        ("18'40 ÉcouterÉcouter Ajouter à ma liste", True),
+        ("Le couscous de Bonbonne", False),
+        ("Le marché aux truffes", False),
+    ],
+)
+def test_link_labels_printed_twice(line: str, doubled: bool) -> None:
+    assert _doubled(line) is doubled
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,9 @@ _SHORT_DATE = re.compile(
     r"|oct|nov|déc|dec)\.? (?P<year>\d{2})\b",
     re.IGNORECASE,
 )
+_GLUED_TWICE = re.compile(r"([A-ZÀ-Ý][\w’']{2,})\1")
+_ECHO_BONUS = 1.0  # a line the page prints on its own three times or more: strong evidence
+_QUOTE_PENALTY = 1.0  # a whole line inside « »: often a pull quote, weak evidence
 _SHORT_MONTHS = {"mar": 3, "sep": 9}
 
 
@@ -157,22 +160,57 @@ def _date_in(line: str, previous: str = "") -> tuple[str, int] | None:
 
 
 def _title_score(lines: list[str], index: int, anchor: int, page: str) -> float:
-    """How much line `index` reads as the headline: a heading-like line (or a quotation)
-    of 3+ words just above the byline or the date, repeated elsewhere on the page
-    (breadcrumb, share box); 0 when it cannot be the title."""
+    """How much line `index` reads as the headline: a heading-like line of 3+ words just
+    above the byline or the date, repeated elsewhere on the page (breadcrumb, share box;
+    more when printed on its own three times or more); a whole quotation counts less;
+    0 when it cannot be the title (a link label printed twice is a button)."""
     text = lines[index].strip()
     words = len(text.split())
     if words < 3 or len(text) > 250 or classify(text) or STAMPED.match(text):
         return 0.0
     if _DATE_LABEL.match(text) or _LABEL_ALONE.match(text):
         return 0.0
+    if _doubled(text):
+        return 0.0
     quoted = text.startswith(("«", '"', "“")) and text.endswith(("»", '"', "”"))
     if not (looks_like_heading(text, 250) or quoted or text.endswith("…")):
         return 0.0
-    repeats = min(page.count(fold(text)) - 1, 2) * 0.5
+    copies = page.count(fold(text)) - 1
+    repeats = min(copies, 2) * 0.5
+    repeats += _ECHO_BONUS if copies >= 2 and _echoes(lines, index) >= 2 else 0.0
     offset = anchor - index
     near = {1: 4.5, 2: 3.5, 3: 3.5, 4: 1.5, 5: 1.5, 6: 1.5, -1: 2.0, -2: 1.0}.get(offset, 0.0)
-    return 1.0 + min(len(text), 100) / 25 + repeats + near - (offset < -2)
+    weak = _QUOTE_PENALTY if quoted else 0.0
+    return 1.0 + min(len(text), 100) / 25 + repeats + near - (offset < -2) - weak
+
+
+def _doubled(text: str) -> bool:
+    """A link label the page printed twice (an icon's text then the link's): the whole
+    line twice (« Nos offresNos offres ») or a capitalised word glued to itself
+    (« ÉcouterÉcouter »). Such lines are menus and buttons, never a headline."""
+    half, odd = divmod(len(text), 2)
+    if text[:half] == text[half + odd :] and (not odd or text[half] == " "):
+        return True
+    return bool(_GLUED_TWICE.search(text))
+
+
+def _echoes(lines: list[str], index: int) -> int:
+    """How many other lines repeat line `index` on their own (a share box, a second
+    heading), not as part of a repeated block such as a menu printed twice."""
+    folded = [fold(line.strip()) for line in lines]
+
+    def around(i: int) -> tuple[str, str]:
+        return (folded[i - 1] if i else "", folded[i + 1] if i + 1 < len(folded) else "")
+
+    before, after = around(index)
+    return sum(
+        1
+        for other, line in enumerate(folded)
+        if other != index
+        and line == folded[index]
+        and around(other)[0] != before
+        and around(other)[1] != after
+    )
 
 
 def _by_distance(indices: range, start: int) -> list[int]:
