@@ -40,19 +40,7 @@ def read_static(folder: Path) -> dict[str, bytes]:
 
 def write_site(files: Mapping[str, bytes], output: Path) -> None:
     """Write `{relative path: bytes}` into a fresh folder, then swap it in place of `output`."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    try:
-        for name in sorted(files):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[name])
-        staging.chmod(0o755)
-        _swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    swap_in(stage_site(output, files, files), output)
 
 
 def remove_leftovers(output: Path) -> None:
@@ -73,13 +61,18 @@ def new_staging(output: Path) -> Path:
 
 def write_staged(staging: Path, name: str, data: bytes, made: set[str]) -> os.stat_result:
     """Write one file into the staging folder (`made`: folders already created there)."""
+    _make_folder(staging, name, made)
+    target = staging / name
+    target.write_bytes(data)
+    return target.stat()
+
+
+def _make_folder(staging: Path, name: str, made: set[str]) -> None:
+    """Create the folder of file `name` in the staging folder, once (`made`: those created)."""
     folder = name.rpartition("/")[0]
     if folder not in made:
         os.makedirs(staging / folder, exist_ok=True)
         made.add(folder)
-    target = staging / name
-    target.write_bytes(data)
-    return target.stat()
 
 
 def stage_site(
@@ -106,10 +99,7 @@ def stage_site(
                 if on_written:
                     on_written(name, stat)
                 continue
-            folder = name.rpartition("/")[0]
-            if folder not in made:
-                os.makedirs(staging / folder, exist_ok=True)
-                made.add(folder)
+            _make_folder(staging, name, made)
             _link(output / name, staging / name)
         staging.chmod(0o755)
     except BaseException:
