@@ -23,7 +23,7 @@ from markupsafe import Markup
 from .cache import context_digest
 from .config import Config
 from .dates import ArticleDate
-from .errors import BuildError, SourceError
+from .errors import SourceError
 from .markdown import make_markdown, render_markdown, typographize
 from .model import Nav, Page, Site
 
@@ -203,29 +203,6 @@ def render_page(
     except Exception as error:  # a template that fails while rendering
         return _template_error(error, page, renderer.templates)
     return text.encode("utf-8")
-
-
-def render_site(site: Site, config: Config, assets: Mapping[str, str]) -> dict[str, bytes]:
-    """Render every page, plus sitemap.xml, robots.txt and .nojekyll, in this process.
-
-    `assets` maps a static file's name (`style.css`) to its hashed URL
-    (`static/style.1a2b3c4d5e.css`).
-    Raises BuildError naming the template file and line when a template fails.
-    """
-    renderer = make_renderer(config)
-    nav = site.nav
-    files: dict[str, bytes] = {}
-    errors: list[SourceError] = []
-    for page in all_pages(site):
-        result = render_page(renderer, page, nav, config, assets)
-        if isinstance(result, SourceError):
-            errors.append(result)
-        else:
-            files[page.output] = result
-    files[".nojekyll"] = b""
-    if errors:
-        raise BuildError(sorted(set(errors)))
-    return files
 
 
 def _helpers(page: Page, config: Config, assets: Mapping[str, str]) -> dict[str, Callable]:
