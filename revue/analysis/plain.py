@@ -36,15 +36,7 @@ def paragraphs(body: str) -> tuple[str, ...]:
         elif token.type in ("blockquote_close", "bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif token.type == "inline" and depth == 0 and tokens[index - 1].type == "paragraph_open":
-            text = "".join(
-                child.content
-                if child.type in ("text", "code_inline")
-                else " "
-                if child.type in ("softbreak", "hardbreak")
-                else ""
-                for child in token.children or []
-            )
-            text = " ".join(text.split())  # spaces collapsed, ends stripped
+            text = inline_text(token)
             if text and not text.startswith("{"):
                 result.append(text)
     return tuple(result)
@@ -78,3 +70,16 @@ def sentences(paragraph: str) -> list[str]:
     if tail:
         pieces.append(tail)
     return pieces
+
+
+def inline_text(token: Token) -> str:
+    """An inline token's text without markup, spaces collapsed and ends stripped."""
+    text = "".join(
+        child.content
+        if child.type in ("text", "code_inline")
+        else " "
+        if child.type in ("softbreak", "hardbreak")
+        else ""
+        for child in token.children or []
+    )
+    return " ".join(text.split())

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .names import NAME, described_speaker, is_role_subject, name_runs, person_names
-from .plain import parse
+from .plain import inline_text, parse
 
 QUOTE_MIN_WORDS = 6
 _PASSAGE = re.compile(r"«\s*((?:[^«»]|«[^«»]*»)+?)\s*»|“\s*([^“”]+?)\s*”")
@@ -103,21 +103,8 @@ def _blocks(body: str) -> list[tuple[str, str, str]]:
                 found = re.search(r"lang=([\w-]+)", text)
                 pending_lang = found.group(1) if found else ""
             elif depth == 0 and text:
-                blocks.append(("prose", _plain(token), ""))
+                blocks.append(("prose", inline_text(token), ""))
     return blocks
-
-
-def _plain(token) -> str:
-    """An inline token's text without markup."""
-    text = "".join(
-        child.content
-        if child.type in ("text", "code_inline")
-        else " "
-        if child.type in ("softbreak", "hardbreak")
-        else ""
-        for child in token.children or []
-    )
-    return " ".join(text.split())
 
 
 def _tweet(text: str, lang: str) -> Quote:
