@@ -12,7 +12,7 @@ from revue.dates import ArticleDate, parse_date
 from revue.ingest.blocks import Block, detect_lang, looks_like_heading
 from revue.ingest.datefind import ANY_DATE, FoundDate, find_dates, resolve_years
 from revue.ingest.lang import language
-from revue.ingest.sentences import sentences
+from revue.ingest.result import first_sentences
 from revue.text import fold
 
 _MARKER = re.compile(r"^\s*date\s*:?\s*(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*", re.IGNORECASE)
@@ -35,7 +35,6 @@ _DATE_ONLY = re.compile(
 )
 _SOURCES = re.compile(r"^(?P<label>sources?)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 FRONT_BLOCKS = 5
-SUMMARY_LENGTH = 320
 
 
 def take_date_marker(text: str) -> tuple[str, str | None]:
@@ -153,15 +152,7 @@ def summary(blocks: list[Block]) -> str | None:
     """The first one to three whole sentences of the first paragraph (about 320 characters
     at most, but never a sentence cut short)."""
     lede = next((block.text for block in blocks if block.kind == "text"), None)
-    if lede is None:
-        return None
-    parts = sentences(lede)
-    chosen = parts[:1]
-    for part in parts[1:3]:
-        if len(" ".join([*chosen, part])) > SUMMARY_LENGTH:
-            break
-        chosen.append(part)
-    return " ".join(chosen) or None
+    return None if lede is None else first_sentences(lede)
 
 
 def page_lang(blocks: list[Block]) -> str | None:
