@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import mimetypes
 import secrets
+import select
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -21,9 +23,10 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .client import EVENTS, event, inject, live_script
 from .incremental import page_url
-from .live import LiveSite, Snapshot
+from .live import LiveSite, News, Snapshot
 
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
+HANG_UP_CHECK = 1.0  # seconds between checks that an idle stream's tab is still there
 
 # Shown when no build has succeeded yet; the overlay then lists the errors.
 FALLBACK_PAGE = (
@@ -130,6 +133,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
         script = live_script(events, served, snapshot.number, self.server.token, snapshot.errors)
         return inject(data, script)
 
+    def _wait_news(self, last: int) -> list[News] | None:
+        """News after `last`, waiting up to KEEP_ALIVE; raises ConnectionError as soon as
+        the tab has gone, so a closed stream's thread ends within HANG_UP_CHECK seconds
+        instead of at its next write."""
+        waited = 0.0
+        while waited < KEEP_ALIVE:
+            missed = self.server.live.wait_news(last, HANG_UP_CHECK)
+            if missed is None or missed:
+                return missed
+            if self._client_gone():
+                raise ConnectionError("the event stream's client hung up")
+            waited += HANG_UP_CHECK
+        return []
+
+    def _client_gone(self) -> bool:
+        """Whether the peer closed or reset the connection (a browser never sends more
+        on an event stream, so a readable socket means end-of-file or an error)."""
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
     def _send(self, status: HTTPStatus, body: bytes, kind: str, with_body: bool) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
@@ -165,6 +193,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 if not missed:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
-                missed = live.wait_news(last, KEEP_ALIVE)
+                missed = self._wait_news(last)
         except OSError:  # the tab closed or the connection broke mid-stream
             return
