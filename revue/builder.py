@@ -116,7 +116,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         return Report(articles, files, pages, 0, 0, 0)
 
     # Imported here: a build with nothing to do needs neither Jinja nor Markdown.
-    from .pipeline import plan_site, render_outputs, valid_articles
+    from .pipeline import plan_site, render_outputs, valid_articles, with_site_files
     from .render import make_renderer
 
     table = load_table(root, "sources", "")
@@ -132,7 +132,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         save_store(root, Store(store.stats, store.outputs, str(output), ""))
         raise BuildError(errors)
 
-    plan = plan_site(config, articles, sources, inputs)
+    plan = with_site_files(plan_site(config, articles, sources, inputs), config)
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)

@@ -11,7 +11,7 @@ is not the one it holds, and reuses the rest.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .assets import fingerprint
 from .cache import Inputs, context_digest, sha, source_key
@@ -76,7 +76,7 @@ def valid_articles(sources: Mapping[str, Source]) -> tuple[list[Article], list[S
 @dataclass(frozen=True)
 class Plan:
     """The site to produce: the model, each template output's page, the files given as
-    bytes (static files and `site_files`), and the key of every output file."""
+    bytes (static files, and those `with_site_files` adds), and the key of every output file."""
 
     site: Site
     pages: Mapping[str, Page]
@@ -109,17 +109,18 @@ def plan_site(
         )
         for output, page in pages.items()
     }
-    static = {**static, **site_files(site, config)}
     keys.update({name: sha("static", data) for name, data in static.items()})
     keys[NOJEKYLL] = sha("empty")
     return Plan(site, pages, static, manifest, keys, sources)
 
 
-def site_files(site: Site, config: Config) -> dict[str, bytes]:
-    """Files made from the whole model besides the templates' outputs (e.g. a search index),
-    `{path: bytes}`. They are keyed by their bytes, like static files, so they are made again
-    on every build that plans the site (not on a build with nothing to do)."""
-    return search_files(site, config)
+def with_site_files(plan: Plan, config: Config) -> Plan:
+    """The plan with the files made from the whole model besides the templates' outputs
+    (the search index), keyed by their bytes like static files. Separate from plan_site so
+    that the preview can show the pages first and add the search index after."""
+    files = search_files(plan.site, config)
+    keys = {**plan.keys, **{name: sha("static", data) for name, data in files.items()}}
+    return replace(plan, static={**plan.static, **files}, keys=keys)
 
 
 def render_outputs(
@@ -159,7 +160,7 @@ def build_files(config: Config, articles: list[Article]) -> tuple[dict[str, byte
     manifest `{static name: hashed URL}`, all rendered in this process, without a cache.
     Raises BuildError when a template fails."""
     sources = {a.path: Source("", a, (), None) for a in articles}
-    plan = plan_site(config, articles, sources, Inputs("", "", {}))
+    plan = with_site_files(plan_site(config, articles, sources, Inputs("", "", {})), config)
     files, errors = collect(render_outputs(plan, config, make_renderer(config), list(plan.keys)))
     if errors:
         raise BuildError(errors)

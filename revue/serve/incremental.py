@@ -30,6 +30,7 @@ from ..pipeline import (
     read_source,
     render_outputs,
     valid_articles,
+    with_site_files,
 )
 from ..render import Renderer, make_renderer
 
@@ -112,7 +113,7 @@ def rebuild(
     kept = SourceCache(config, sources.articles, cache.keys, cache.files, cache.renderer, code)
     if errors:
         return Attempt(kept, None, tuple(errors))
-    plan = plan_site(config, articles, sources.articles, inputs)
+    plan = with_site_files(plan_site(config, articles, sources.articles, inputs), config)
     renderer = cache.renderer
     templates_key = sha(*(f"{k}={v}" for k, v in sorted(inputs.templates.items())))
     if renderer is None or renderer.templates_key != templates_key:
