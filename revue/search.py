@@ -1,4 +1,4 @@
-"""The search index: the site's articles → Pagefind's static bundle, as `{path: bytes}`.
+"""The search index: the site's articles → Pagefind bundles, as `{path: bytes}`.
 
 One record per article page, holding only what the site publishes about it: summary and
 excerpt (the whole text only when the article's `full_text` is on), then outlet, authors
@@ -8,13 +8,19 @@ Records carry the filters `theme` (theme slugs) and `media` (outlet name), the s
 browser side is `static/search.js`, which loads `pagefind/pagefind.js` from the site
 itself: no server, no third-party script.
 
-Pagefind's binary (from the `pagefind[extended]` package) runs as a service speaking
-base64 JSON messages separated by commas on stdin/stdout. The service handles messages
-one at a time in arrival order, so the records are numbered in the order they are sent
-(newest article first) and two builds of the same site give byte-identical files.
-All messages are written at once from a thread while the answers are read, so the cost
-is Pagefind's own (no round trip per article); the Python wrapper of the package is not
-used because it polls its pipe every 100 ms per answer.
+The records are split into shards of consecutive dates, each its own Pagefind bundle,
+which the browser merges (Pagefind's multisite search). Cut points are picked by a hash
+of the URL once a shard holds half its target size, so that an edit, or a new article,
+changes one shard and leaves the others' cut points alone. The target size doubles as
+the site grows, keeping the number of shards the browser loads bounded. The oldest
+shard is the bundle at `pagefind/` with Pagefind's script and WebAssembly; every other
+shard is in `pagefind/<name>/` (its name a hash of its records), and `pagefind/shards.json`
+lists the bundles, newest dates first, so that the browser can sort by date across
+shards by taking them in order.
+
+A shard's files are a pure function of its records, the language and Pagefind's version,
+and the cache the caller keeps between builds maps a hash of those to the files: a
+build indexes only the shards whose records changed, in parallel.
 
 Pagefind folds accents (« equipement » finds « équipement ») and stems French words
 (« studios » finds « studio ») because every record is indexed as French.
@@ -22,45 +28,143 @@ Pagefind folds accents (« equipement » finds « équipement ») and stems Fren
 
 from __future__ import annotations
 
-import base64
-import gzip
 import hashlib
 import json
-import struct
-import subprocess
-import threading
-from collections.abc import Iterator, Mapping
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from .config import Config
 from .dates import ArticleDate
-from .errors import BuildError, SourceError
 from .markdown import make_markdown
 from .model import Entry, Site
+from .pagefind import pagefind_version, run_pagefind, sorted_filters
 
 OUTPUT_DIR = "pagefind"
+SHARD_LIST = "shards.json"
+# Records per shard, on average, while the site has at most SHARD_SIZE * MAX_SHARDS
+# articles; the size doubles for each doubling beyond (a power of two keeps the cut points
+# of one size among those of the half size).
+SHARD_SIZE = 256
+MAX_SHARDS = 40
+# Pagefind's files the search page loads, once for all shards: its script, its worker
+# and the WebAssembly of the site's language. The bundled UIs, the highlight script, the
+# playground and the language-less WASM are left out.
+_SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
+# The files of one shard.
+_SHARD_FILES = ("pagefind-entry.json",)
+_SHARD_PREFIXES = ("fragment/", "index/", "filter/")
+# Bumped when what a cached shard holds changes.
+_CACHE_FORMAT = 1
 
-# The files of Pagefind's bundle the search page loads; the bundled UIs, the highlight
-# script, the playground and the language-less WASM are left out.
-_KEPT_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
-_KEPT_PREFIXES = ("fragment/", "index/", "filter/", "pagefind.")
-_READ_SIZE = 1 << 20
+Records = list[dict[str, object]]
+Cache = MutableMapping[str, dict[str, bytes]]
 
 
-def search_files(site: Site, config: Config) -> dict[str, bytes]:
-    """Pagefind's bundle for the site's articles: `{"pagefind/<file>": bytes}`.
+def search_files(
+    site: Site,
+    config: Config,
+    cache: Cache | None = None,
+    *,
+    shard_size: int = SHARD_SIZE,
+    jobs: int | None = None,
+) -> dict[str, bytes]:
+    """Pagefind's bundles for the site's articles: `{"pagefind/<file>": bytes}`.
 
-    Raises BuildError when the Pagefind binary is missing or fails.
+    `cache` maps shard keys to shard files from one build to the next (`FolderCache` on
+    disk, or a dict): shards found there are not indexed again; the entries this build
+    did not use are removed. `shard_size` is the mean number of records per shard on a
+    small site; `jobs` the number of Pagefind processes run at once (one per core when
+    None). Raises BuildError when the Pagefind binary is missing or fails.
     """
-    files = sorted_filters(run_pagefind(search_records(site), config.language))
-    wasm = f"wasm.{config.language}.pagefind"
+    cache = {} if cache is None else cache
+    shards = split_records(search_records(site), shard_size)
+    version = pagefind_version()
+    keys = [
+        _shard_key(records, config.language, version, primary=number == 0)
+        for number, records in enumerate(shards)
+    ]
+    found = {key: files for key in keys if (files := cache.get(key)) is not None}
+    missing = [
+        (records, config.language, key == keys[0])
+        for key, records in zip(keys, shards, strict=True)
+        if key not in found
+    ]
+    if missing:
+        with ThreadPoolExecutor(min(len(missing), jobs or os.cpu_count() or 1)) as pool:
+            made = list(pool.map(_index, *zip(*missing, strict=True)))
+        for key, files in zip([key for key in keys if key not in found], made, strict=True):
+            found[key] = cache[key] = files
+    for key in [key for key in cache if key not in found]:
+        del cache[key]
+    return _bundle_files(keys, found)
+
+
+def split_records(records: Records, shard_size: int = SHARD_SIZE) -> list[Records]:
+    """The records in shards of consecutive dates, oldest shard first, each shard newest
+    record first. A shard ends after at least half `size` records, at a record whose URL
+    hashes to a multiple of half `size`, or after twice `size` records; `size` is
+    `shard_size`, doubled until the site has at most MAX_SHARDS shards of that size."""
+    size = max(2, shard_size)
+    while len(records) > size * MAX_SHARDS:
+        size *= 2
+    least, most = size // 2, size * 2
+    shards: list[Records] = []
+    current: Records = []
+    for record in sorted(records, key=lambda record: (record["sort"]["date"], record["url"])):
+        current.append(record)
+        if len(current) >= most or (len(current) >= least and _cuts(record, least)):
+            shards.append(current[::-1])
+            current = []
+    if current or not shards:
+        shards.append(current[::-1])
+    return shards
+
+
+def _cuts(record: dict[str, object], every: int) -> bool:
+    """Whether a shard may end at this record: one URL in `every`, whatever the others."""
+    digest = hashlib.sha256(str(record["url"]).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % every == 0
+
+
+def _shard_key(records: Records, language: str, version: str, primary: bool) -> str:
+    """A hash of what a shard's files are made of."""
+    made_of = [_CACHE_FORMAT, version, language, primary, records]
+    text = json.dumps(made_of, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _index(records: Records, language: str, primary: bool) -> dict[str, bytes]:
+    """One shard's files: those of its bundle, and Pagefind's shared files for the first."""
+    files = sorted_filters(run_pagefind(records, language))
+    wasm = f"wasm.{language}.pagefind"
+    shared = (*_SHARED_FILES, wasm) if primary else ()
     return {
-        f"{OUTPUT_DIR}/{name}": data
+        name: data
         for name, data in sorted(files.items())
-        if name in _KEPT_FILES or name == wasm or name.startswith(_KEPT_PREFIXES)
+        if name in shared
+        or name in _SHARD_FILES
+        or name.startswith(_SHARD_PREFIXES)
+        or name.endswith(".pf_meta")
     }
+
+
+def _bundle_files(keys: list[str], found: dict[str, dict[str, bytes]]) -> dict[str, bytes]:
+    """The site's files: the oldest shard at `pagefind/`, the others in folders named
+    after their key, and the list of bundles, newest first."""
+    folders = [""] + [f"{key[:12]}/" for key in keys[1:]]
+    out = {
+        f"{OUTPUT_DIR}/{folder}{name}": data
+        for folder, key in zip(folders, keys, strict=True)
+        for name, data in found[key].items()
+    }
+    out[f"{OUTPUT_DIR}/{SHARD_LIST}"] = json.dumps(folders[::-1]).encode("utf-8")
+    return dict(sorted(out.items()))
 
 
 def search_records(site: Site) -> list[dict[str, object]]:
@@ -122,196 +226,39 @@ def plain_text(markdown: str, md: MarkdownIt) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def run_pagefind(records: list[dict[str, object]], language: str) -> dict[str, bytes]:
-    """Index `records` with Pagefind's service; return its files `{relative path: bytes}`."""
-    messages = [{"type": "NewIndex", "config": {"force_language": language}}]
-    messages += [{"type": "AddRecord", "index_id": 0, **record} for record in records]
-    messages.append({"type": "GetFiles", "index_id": 0})
-    try:
-        process = subprocess.Popen(
-            [str(_executable()), "--service"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError as error:
-        raise _error(f"cannot start Pagefind ({error})") from None
-    assert process.stdin is not None and process.stdout is not None
-    writer = threading.Thread(target=_write, args=(process.stdin, messages), daemon=True)
-    writer.start()
-    answers: dict[int, Mapping[str, object]] = {}
-    try:
-        for answer in _answers(process.stdout):
-            payload = answer.get("payload") or {}
-            if payload.get("type") == "Error":
-                raise _error(f"Pagefind could not index the site: {payload.get('message')}")
-            answers[int(answer.get("message_id") or 0)] = payload
-            if len(answers) == len(messages):
-                break
-    finally:
-        # Pagefind exits as soon as its input ends: close it only once every answer is in.
-        writer.join()
-        process.stdin.close()
-        process.wait()
-    last = answers.get(len(messages) - 1)
-    if last is None or last.get("type") != "GetFiles":
-        raise _error("Pagefind stopped before returning the index")
-    return {file["path"]: base64.b64decode(file["content"]) for file in last["files"]}
+# --------------------------------------------------------------------------- cache on disk
 
 
-def _write(stream, messages: list[dict[str, object]]) -> None:
-    """Send every message, each as base64 JSON followed by a comma."""
-    try:
-        for number, payload in enumerate(messages):
-            text = json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False)
-            stream.write(base64.b64encode(text.encode("utf-8")) + b",")
-        stream.flush()
-    except BrokenPipeError:  # Pagefind died; the reader reports it
-        pass
+class FolderCache(MutableMapping[str, dict[str, bytes]]):
+    """A mapping kept in a folder, one pickle file per key (keys must be file names).
 
+    Values are written to a temporary file renamed into place, so that a build stopped
+    midway leaves whole files only; a file that cannot be read counts as missing."""
 
-def _answers(stream) -> Iterator[dict]:
-    """Decode Pagefind's answers as they arrive, until its output ends."""
-    pending = b""
-    while chunk := stream.read1(_READ_SIZE):
-        pending += chunk
-        *complete, pending = pending.split(b",")
-        for message in complete:
-            yield json.loads(base64.b64decode(message))
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
 
+    def __getitem__(self, key: str) -> dict[str, bytes]:
+        try:
+            return pickle.loads((self.folder / key).read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            raise KeyError(key) from None
 
-def _executable() -> Path:
-    try:
-        from pagefind_bin_extended import get_executable
-    except ImportError:
-        raise _error("Pagefind is not installed: pip install 'pagefind[extended]'") from None
-    try:
-        return Path(get_executable())
-    except FileNotFoundError as error:
-        raise _error(
-            f"Pagefind's binary is missing ({error}): reinstall pagefind[extended]"
-        ) from None
+    def __setitem__(self, key: str, value: dict[str, bytes]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".", delete=False) as file:
+            file.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(file.name, self.folder / key)
 
+    def __delitem__(self, key: str) -> None:
+        try:
+            (self.folder / key).unlink()
+        except FileNotFoundError:
+            raise KeyError(key) from None
 
-def _error(message: str) -> BuildError:
-    return BuildError([SourceError("search index", 0, message)])
+    def __iter__(self) -> Iterator[str]:
+        if self.folder.is_dir():
+            yield from sorted(p.name for p in self.folder.iterdir() if not p.name.startswith("."))
 
-
-# --------------------------------------------------------------------------- stable filters
-
-
-def sorted_filters(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pagefind 1.5 writes its filters, and the values of each, in a hash map's random
-    order: the filter files, the metadata file that names them and the entry file that
-    names that one change from one build to the next. Sort both by name and name the
-    files after their new contents. A Pagefind that sorts them itself gets the same
-    order back; files this module cannot read back byte for byte are left as they are."""
-    files = dict(files)
-    entry = files["pagefind-entry.json"].decode("utf-8")
-    for language, info in json.loads(entry)["languages"].items():
-        meta_name = f"pagefind.{info['hash']}.pf_meta"
-        meta = _unpack(files[meta_name])
-        if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
-            continue
-        tables = [(name, key, _unpack(files[f"filter/{key}.pf_filter"])) for name, key in meta[3]]
-        if any(table is None for _, _, table in tables):
-            continue
-        meta[3] = []
-        for name, key, table in sorted(tables, key=lambda t: t[0]):
-            del files[f"filter/{key}.pf_filter"]
-            table[1].sort(key=lambda value: value[0])
-            data = _pack(table)
-            new_key = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
-            files[f"filter/{new_key}.pf_filter"] = data
-            meta[3].append([name, new_key])
-        del files[meta_name]
-        data = _pack(meta)
-        new_hash = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
-        files[f"pagefind.{new_hash}.pf_meta"] = data
-        entry = entry.replace(f'"{info["hash"]}"', f'"{new_hash}"')
-    files["pagefind-entry.json"] = entry.encode("utf-8")
-    return files
-
-
-_MAGIC = b"pagefind_dcd"
-
-
-def _unpack(data: bytes) -> object:
-    """A Pagefind data file (gzip of a marker and CBOR) → Python lists, str and int; None
-    when it holds anything else or would not be written back to the same bytes."""
-    raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-    if not raw.startswith(_MAGIC):
-        return None
-    try:
-        value, end = _cbor_read(raw, len(_MAGIC))
-    except (ValueError, IndexError, struct.error):
-        return None
-    if end != len(raw) or _cbor_write(value) != raw[len(_MAGIC) :]:
-        return None
-    return value
-
-
-def _pack(value: object) -> bytes:
-    return gzip.compress(_MAGIC + _cbor_write(value), mtime=0)
-
-
-def _cbor_read(data: bytes, at: int) -> tuple[object, int]:
-    """The CBOR item at `at` (unsigned and negative integers, text, arrays), and where the
-    next one starts. Raises ValueError on anything else."""
-    major, info = data[at] >> 5, data[at] & 31
-    at += 1
-    if info < 24:
-        size = info
-    elif info <= 27:
-        width = 1 << (info - 24)
-        size = int.from_bytes(data[at : at + width], "big")
-        at += width
-    else:
-        raise ValueError(f"unsupported CBOR length {info}")
-    if major == 0:
-        return size, at
-    if major == 1:
-        return -1 - size, at
-    if major == 3:
-        return data[at : at + size].decode("utf-8"), at + size
-    if major == 4:
-        items = []
-        for _ in range(size):
-            item, at = _cbor_read(data, at)
-            items.append(item)
-        return items, at
-    raise ValueError(f"unsupported CBOR type {major}")
-
-
-def _cbor_write(value: object) -> bytes:
-    """Shortest-form CBOR for what `_cbor_read` reads."""
-    out = bytearray()
-    _cbor_emit(value, out)
-    return bytes(out)
-
-
-def _cbor_emit(value: object, out: bytearray) -> None:
-    kind = type(value)
-    if kind is int:
-        major, size = (0, value) if value >= 0 else (1, -1 - value)
-    elif kind is str:
-        body = value.encode("utf-8")
-        major, size = 3, len(body)
-    elif kind is list:
-        major, size = 4, len(value)
-    else:
-        raise ValueError(f"cannot write {kind.__name__} as CBOR")
-    if size < 24:
-        out.append(major << 5 | size)
-    else:
-        width = 1 if size < 0x100 else 2 if size < 0x10000 else 4 if size < 1 << 32 else 8
-        out.append(major << 5 | (24 + width.bit_length() - 1))
-        out += size.to_bytes(width, "big")
-    if kind is str:
-        out += body
-    elif kind is list:
-        for item in value:
-            if type(item) is int and 0 <= item < 24:
-                out.append(item)
-            else:
-                _cbor_emit(item, out)
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

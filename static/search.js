@@ -1,6 +1,12 @@
 // Revue's search page: runs the form's query against the Pagefind index the build
 // writes to pagefind/ on the same site (no server, no third-party script).
 // The form is a plain GET form: its fields are read from, and written back to, the URL.
+//
+// The index is split into bundles of consecutive dates (revue/search.py), listed newest
+// first in pagefind/shards.json: the first listed is merged as lot 0, and so on, each
+// bundle marked with its lot by a filter of the browser's own (Pagefind's mergeFilter).
+// Pagefind ranks the merged results by relevance itself, but sorts by date within each
+// bundle only, so a search sorted by date takes the bundles one after the other.
 
 const PAGE_SIZE = 10;
 const NNBSP = "\u202f";
@@ -12,7 +18,8 @@ const more = document.getElementById("plus");
 const fields = ["q", "theme", "media", "tri"];
 
 let pagefind = null;
-let pending = [];
+let lots = 1;
+let pending = null;
 let generation = 0;
 let timer = 0;
 
@@ -62,11 +69,60 @@ function keepInUrl(state) {
 
 async function load() {
   if (!pagefind) {
-    pagefind = await import(new URL(form.dataset.pagefind, document.baseURI).href);
-    await pagefind.options({ excerptLength: 32 });
-    pagefind.init();
+    const script = new URL(form.dataset.pagefind, document.baseURI);
+    const list = new URL("shards.json", script);
+    const [module, bundles] = await Promise.all([
+      import(script.href),
+      fetch(list, { cache: "no-cache" }).then((response) => response.json()),
+    ]);
+    lots = bundles.length;
+    // The bundle at pagefind/ itself (listed as "") holds the oldest dates: the last lot.
+    await module.options({ excerptLength: 32, mergeFilter: { lot: String(lots - 1) } });
+    module.init();
+    await Promise.all(
+      bundles.slice(0, -1).map((folder, lot) =>
+        module.mergeIndex(new URL(folder, script).pathname, {
+          excerptLength: 32,
+          mergeFilter: { lot: String(lot) },
+        }),
+      ),
+    );
+    pagefind = module;
   }
   return pagefind;
+}
+
+// The results still to show, in order: `take(n)` gives the next n of them.
+function inOrder(results) {
+  return {
+    get left() {
+      return results.length;
+    },
+    take: async (count) => results.splice(0, count),
+  };
+}
+
+// The results of a search sorted by date, one bundle after the other (newest dates first
+// when descending), each bundle searched when its results are about to be shown; `counts`
+// are the results of each lot.
+function lotByLot(term, options, counts, total) {
+  const order = [...Array(lots).keys()].filter((lot) => counts[String(lot)] > 0);
+  if (options.sort.date === "asc") order.reverse();
+  const buffer = [];
+  const queue = {
+    left: total,
+    take: async (count) => {
+      while (buffer.length < count && order.length > 0) {
+        const lot = String(order.shift());
+        const filters = { ...options.filters, lot };
+        buffer.push(...(await pagefind.search(term, { ...options, filters })).results);
+      }
+      const batch = buffer.splice(0, count);
+      queue.left -= batch.length;
+      return batch;
+    },
+  };
+  return queue;
 }
 
 // A result: title linking to the article's page, outlet, French date, excerpt with the
@@ -116,11 +172,11 @@ function resultItem(data) {
 }
 
 async function showMore(current) {
-  const batch = pending.splice(0, PAGE_SIZE);
+  const batch = await pending.take(PAGE_SIZE);
   const data = await Promise.all(batch.map((result) => result.data()));
   if (current !== generation) return;
   list.append(...data.map(resultItem));
-  more.hidden = pending.length === 0;
+  more.hidden = pending.left === 0;
 }
 
 function summary(count, state) {
@@ -149,18 +205,23 @@ async function run() {
     options.sort = { date: "asc" };
   }
   say("Recherche en cours…");
+  const term = state.q || null;
   let search;
   try {
-    search = await (await load()).search(state.q || null, options);
+    search = await (await load()).search(term, options);
   } catch (error) {
     say("La recherche n’a pas pu être chargée : ouvrez la revue depuis son adresse web.");
     throw error;
   }
   if (current !== generation || search === null) return;
-  pending = [...search.results];
+  const total = search.results.length;
+  pending =
+    options.sort && lots > 1
+      ? lotByLot(term, options, search.filters.lot ?? {}, total)
+      : inOrder([...search.results]);
   list.replaceChildren();
   await showMore(current);
-  if (current === generation) say(summary(search.results.length, state));
+  if (current === generation) say(summary(total, state));
 }
 
 form.addEventListener("submit", (event) => {

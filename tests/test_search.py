@@ -3,6 +3,7 @@ what is indexed, what is left out, determinism, the files written and the forms.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,9 +11,17 @@ import pytest
 
 from revue.config import load_config
 from revue.content import load_articles
+from revue.errors import BuildError
 from revue.markdown import make_markdown
 from revue.model import build_site
-from revue.search import _pack, _unpack, plain_text, search_files, search_record, sorted_filters
+from revue.pagefind import _pack, _unpack, sorted_filters
+from revue.search import (
+    FolderCache,
+    plain_text,
+    search_files,
+    search_record,
+    split_records,
+)
 
 
 def write_articles(project) -> None:
@@ -141,10 +150,10 @@ def test_every_page_has_a_search_box_and_the_search_page_a_form(project, run_cli
 def test_a_missing_pagefind_binary_is_a_clear_build_error(
     project, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import revue.search
+    import revue.pagefind
 
     write_articles(project)
-    monkeypatch.setattr(revue.search, "_executable", lambda: Path("/nonexistent/pagefind"))
+    monkeypatch.setattr(revue.pagefind, "_executable", lambda: Path("/nonexistent/pagefind"))
     code, _, err = run_cli(project, "build")
     assert code == 1
     assert "search index: cannot start Pagefind" in err
@@ -197,3 +206,148 @@ def test_records_hold_the_quotations_and_their_speakers(project) -> None:
     site, _ = site_of(project)
     (record,) = records_by_url(site).values()
     assert "Je ne peux plus agrandir mes studios en sachant cela Tyler Perry" in record["content"]
+
+
+# --------------------------------------------------------------------------- shards and cache
+
+
+def write_many(project, count: int, start: int = 1) -> None:
+    for day in range(start, start + count):
+        project.article(
+            f"2024-01-{day:02d}-jour-{day}",
+            title=f"Le studio du jour {day}",
+            date=f"2024-01-{day:02d}",
+            source="Le Monde" if day % 2 else "Libération",
+        )
+
+
+def record(number: int) -> dict:
+    return {"url": f"articles/{number:05d}/", "sort": {"date": f"2024-{number:05d}"}}
+
+
+def shard_urls(records: list[dict], shard_size: int) -> list[list[str]]:
+    return [[r["url"] for r in shard] for shard in split_records(records, shard_size)]
+
+
+def test_shards_hold_consecutive_dates_newest_first_within() -> None:
+    shards = shard_urls([record(n) for n in range(300)], 16)
+    flat = [url for shard in shards for url in reversed(shard)]
+    assert flat == [record(n)["url"] for n in range(300)]
+    assert all(8 <= len(shard) <= 32 for shard in shards[:-1])
+    assert 300 / 32 <= len(shards) <= 300 / 8
+    assert shard_urls([record(n) for n in range(5)], 256) == [
+        [record(n)["url"] for n in (4, 3, 2, 1, 0)]
+    ]
+
+
+def test_a_new_article_changes_only_its_shard() -> None:
+    before = shard_urls([record(n) for n in range(0, 600, 2)], 16)
+    # the newest: the last shard only
+    newest = shard_urls([record(n) for n in [*range(0, 600, 2), 601]], 16)
+    assert newest[:-1] == before[:-1]
+    # one among older ones: the shards before it are kept, and, once its shard's cut
+    # point is reached again, those after it
+    for inserted in (101, 301, 451):
+        after = shard_urls(sorted([record(n) for n in [*range(0, 600, 2), inserted]], key=str), 16)
+        changed = [shard for shard in after if shard not in before]
+        assert record(inserted)["url"] in changed[0]
+        assert len(changed) <= 2, inserted
+        assert len(after) - len(changed) >= len(before) - 2
+
+
+def test_the_number_of_shards_stays_bounded_as_the_site_grows() -> None:
+    from revue.search import MAX_SHARDS
+
+    for count in (100, 1000, 5000, 20000):
+        shards = split_records([record(n) for n in range(count)], 16)
+        assert len(shards) <= MAX_SHARDS * 2, count
+        assert sum(len(shard) for shard in shards) == count
+
+
+def test_shards_are_bundles_listed_newest_first(project) -> None:
+    write_many(project, 6)
+    site, config = site_of(project)
+    files = search_files(site, config, shard_size=2)
+    bundles = json.loads(files["pagefind/shards.json"])
+    assert len(bundles) == 6 and bundles[-1] == ""
+    for folder in bundles:
+        assert f"pagefind/{folder}pagefind-entry.json" in files
+    # Pagefind's script and WebAssembly once, at pagefind/
+    assert [n for n in files if n.endswith(("pagefind.js", ".pagefind"))] == [
+        "pagefind/pagefind.js",
+        "pagefind/wasm.fr.pagefind",
+    ]
+    one = search_files(site, config)
+    assert json.loads(one["pagefind/shards.json"]) == [""]
+
+
+def count_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Make revue.search note the URLs of the records of each Pagefind run."""
+    import revue.search
+
+    runs: list[list[str]] = []
+    real = revue.search.run_pagefind
+
+    def run(records, language):
+        runs.append([r["url"] for r in records])
+        return real(records, language)
+
+    monkeypatch.setattr(revue.search, "run_pagefind", run)
+    return runs
+
+
+def test_unchanged_records_run_no_pagefind(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import revue.pagefind
+
+    write_many(project, 5)
+    site, config = site_of(project)
+    cache: dict = {}
+    first = search_files(site, config, cache, shard_size=2)
+    monkeypatch.setattr(revue.pagefind, "_executable", lambda: Path("/nonexistent/pagefind"))
+    assert search_files(site, config, cache, shard_size=2) == first
+    with pytest.raises(BuildError):
+        search_files(site, config, {}, shard_size=2)
+
+
+def test_an_edit_indexes_its_shard_only_and_gives_the_files_of_a_new_build(
+    project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_many(project, 6)
+    site, config = site_of(project)
+    cache = FolderCache(project.root / ".revue-cache" / "search")
+    before = search_files(site, config, cache, shard_size=2)
+    runs = count_runs(monkeypatch)
+    project.article(
+        "2024-01-04-jour-4", title="Un titre changé", date="2024-01-04", source="Le Monde"
+    )
+    site, config = site_of(project)
+    after = search_files(site, config, cache, shard_size=2)
+    assert runs == [["articles/jour-4/"]]
+    assert after != before
+    assert len(cache) == len(json.loads(after["pagefind/shards.json"]))  # the stale one is gone
+    assert search_files(site, config, shard_size=2) == after  # as a build without a cache
+    assert len(runs) == 7
+
+
+def test_a_cold_build_indexes_each_shard_once(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_many(project, 5)
+    site, config = site_of(project)
+    runs = count_runs(monkeypatch)
+    files = search_files(site, config, {}, shard_size=2, jobs=2)
+    assert sorted(url for run in runs for url in run) == sorted(e.url for e in site.entries)
+    assert search_files(site, config, {}, shard_size=2, jobs=1) == files
+
+
+def test_folder_cache_keeps_values_in_files(tmp_path: Path) -> None:
+    cache = FolderCache(tmp_path / "cache")
+    assert list(cache) == [] and "a" not in cache
+    cache["a"] = {"pagefind/x": b"1"}
+    cache["b"] = {}
+    assert FolderCache(tmp_path / "cache")["a"] == {"pagefind/x": b"1"}
+    assert sorted(cache) == ["a", "b"] and len(cache) == 2
+    del cache["b"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["a"]
+    (tmp_path / "cache" / "a").write_bytes(b"cut sho")  # a file cut short reads as missing
+    assert cache.get("a") is None
+    with pytest.raises(KeyError):
+        del cache["b"]

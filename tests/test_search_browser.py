@@ -3,15 +3,23 @@ Pages serves a project site: typed queries, accents, stems, filters, sort, links
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from browser import REPO, chromium, new_project
 from conftest import Project
 from crawl import serve
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from revue.config import load_config
+from revue.content import load_articles
+from revue.model import build_site
+from revue.search import search_files
 
 ARTICLES = {
     "2024-03-01-equipement": dict(
@@ -58,9 +66,10 @@ ARTICLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The little site built for, and served at, http://127.0.0.1:PORT/revue/."""
+@pytest.fixture(scope="module", params=[None, 2], ids=["one-bundle", "a-bundle-per-article"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The little site built for, and served at, http://127.0.0.1:PORT/revue/: with the
+    index as the build makes it (one bundle), then split into one bundle per article."""
     root = tmp_path_factory.mktemp("search") / "project"
     project = Project(new_project(root))
     for name, fields in ARTICLES.items():
@@ -75,7 +84,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             timeout=300,
         )
         assert result.returncode == 0, result.stderr
+        if request.param:
+            write_index(root, output, request.param)
         yield base_url
+
+
+def write_index(root: Path, output: Path, shard_size: int) -> None:
+    """Replace the site's search index by one split in shards of about `shard_size`."""
+    config = load_config(root)
+    articles, errors = load_articles(config)
+    assert not errors
+    files = search_files(build_site(articles, config), config, shard_size=shard_size)
+    assert len(json.loads(files["pagefind/shards.json"])) == len(ARTICLES)
+    shutil.rmtree(output / "pagefind")
+    for name, data in files.items():
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_bytes(data)
 
 
 @pytest.fixture(scope="module")
