@@ -48,10 +48,12 @@ from .pagefind import pagefind_version, run_pagefind, sorted_filters
 OUTPUT_DIR = "pagefind"
 SHARD_LIST = "shards.json"
 # Records per shard, on average, while the site has at most SHARD_SIZE * MAX_SHARDS
-# articles; the size doubles for each doubling beyond (a power of two keeps the cut points
-# of one size among those of the half size).
-SHARD_SIZE = 256
-MAX_SHARDS = 40
+# articles; the size doubles for each doubling beyond, so that the cut points of one size
+# are among those of the half size. At 10,000 articles: 26 shards of 290 to 580 records,
+# each indexed again in 0.3 to 0.7 s, and a search that loads about as fast as with one
+# bundle on a slow phone (benchmarks/search_index.py).
+SHARD_SIZE = 384
+MAX_SHARDS = 30
 # Pagefind's files the search page loads, once for all shards: its script, its worker
 # and the WebAssembly of the site's language. The bundled UIs, the highlight script, the
 # playground and the language-less WASM are left out.
@@ -107,18 +109,19 @@ def search_files(
 
 def split_records(records: Records, shard_size: int = SHARD_SIZE) -> list[Records]:
     """The records in shards of consecutive dates, oldest shard first, each shard newest
-    record first. A shard ends after at least half `size` records, at a record whose URL
-    hashes to a multiple of half `size`, or after twice `size` records; `size` is
-    `shard_size`, doubled until the site has at most MAX_SHARDS shards of that size."""
+    record first. With `size` the shard size (`shard_size`, doubled until the site has at
+    most MAX_SHARDS shards of that size), a shard ends after three quarters of `size`
+    records at a record whose URL hashes to a multiple of a quarter of `size`, or after
+    one and a half `size` records."""
     size = max(2, shard_size)
     while len(records) > size * MAX_SHARDS:
         size *= 2
-    least, most = size // 2, size * 2
+    least, every, most = max(1, size * 3 // 4), max(1, size // 4), size * 3 // 2
     shards: list[Records] = []
     current: Records = []
     for record in sorted(records, key=lambda record: (record["sort"]["date"], record["url"])):
         current.append(record)
-        if len(current) >= most or (len(current) >= least and _cuts(record, least)):
+        if len(current) >= most or (len(current) >= least and _cuts(record, every)):
             shards.append(current[::-1])
             current = []
     if current or not shards:

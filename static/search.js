@@ -17,7 +17,7 @@ const list = document.getElementById("resultats");
 const more = document.getElementById("plus");
 const fields = ["q", "theme", "media", "tri"];
 
-let pagefind = null;
+let loading = null;
 let lots = 1;
 let pending = null;
 let generation = 0;
@@ -67,8 +67,10 @@ function keepInUrl(state) {
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
-async function load() {
-  if (!pagefind) {
+// Pagefind with every bundle merged, loaded once (on the first search, or as soon as the
+// query field has the focus).
+function load() {
+  loading ??= (async () => {
     const script = new URL(form.dataset.pagefind, document.baseURI);
     const list = new URL("shards.json", script);
     const [module, bundles] = await Promise.all([
@@ -87,9 +89,9 @@ async function load() {
         }),
       ),
     );
-    pagefind = module;
-  }
-  return pagefind;
+    return module;
+  })();
+  return loading;
 }
 
 // The results still to show, in order: `take(n)` gives the next n of them.
@@ -115,7 +117,7 @@ function lotByLot(term, options, counts, total) {
       while (buffer.length < count && order.length > 0) {
         const lot = String(order.shift());
         const filters = { ...options.filters, lot };
-        buffer.push(...(await pagefind.search(term, { ...options, filters })).results);
+        buffer.push(...(await (await load()).search(term, { ...options, filters })).results);
       }
       const batch = buffer.splice(0, count);
       queue.left -= batch.length;
@@ -229,6 +231,7 @@ form.addEventListener("submit", (event) => {
   clearTimeout(timer);
   run();
 });
+form.elements.q.addEventListener("focus", () => load().catch(() => {}), { once: true });
 form.elements.q.addEventListener("input", () => {
   clearTimeout(timer);
   timer = setTimeout(run, 250);

@@ -233,8 +233,8 @@ def test_shards_hold_consecutive_dates_newest_first_within() -> None:
     shards = shard_urls([record(n) for n in range(300)], 16)
     flat = [url for shard in shards for url in reversed(shard)]
     assert flat == [record(n)["url"] for n in range(300)]
-    assert all(8 <= len(shard) <= 32 for shard in shards[:-1])
-    assert 300 / 32 <= len(shards) <= 300 / 8
+    assert all(12 <= len(shard) <= 24 for shard in shards[:-1])
+    assert 300 / 24 <= len(shards) <= 300 / 12 + 1
     assert shard_urls([record(n) for n in range(5)], 256) == [
         [record(n)["url"] for n in (4, 3, 2, 1, 0)]
     ]
