@@ -213,3 +213,21 @@ def test_markup_in_content_stays_text(browser, site: str) -> None:
     wait_for_status(page, "1 article trouvé")
     assert page.locator("#resultats img, #resultats script").count() == 0
     assert not page.errors
+
+
+def test_an_outlet_across_bundles_sorted_by_date_both_ways(browser, site: str) -> None:
+    # The oldest article is in the bundle at pagefind/, the other in a merged one when
+    # there is a bundle per article.
+    newest_first = [
+        "Le doublage face à l’intelligence artificielle",
+        "Un équipement révolutionnaire pour les tournages",
+    ]
+    page = open_search(browser, site + "recherche/?media=Le Monde")
+    wait_for_status(page, "2 articles trouvés.")
+    assert titles(page) == newest_first
+    page.select_option("#tri", "ancien")
+    page.wait_for_function(
+        "() => document.querySelector('#resultats h2')?.textContent.startsWith('Un équipement')"
+    )
+    assert titles(page) == newest_first[::-1]
+    assert not page.errors
