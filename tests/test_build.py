@@ -25,7 +25,7 @@ def test_build_writes_the_pages_of_the_site(project, run_cli):
     )
     code, out, err = run_cli(project, "build")
     assert (code, err) == (0, "")
-    # 11 pages with the search and people pages; 13 more files: those two pages, the favicon,
+    # 11 pages with the search and people pages; 14 more files: those two pages, the favicon,
     # the search script, the 9 files of the search index and its list of bundles
     # (revue/search.py).
     assert out == "Built 1 articles into _site/ (11 pages, 31 files).\n"
