@@ -24,7 +24,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -124,65 +124,83 @@ def _references(data: bytes) -> frozenset[str] | None:
     return None if None in found else frozenset(found)
 
 
-def context_digest(value: object, known: Mapping[int, str] | None = None) -> str:
-    """A hash of a render context: every value reachable from it, entries by their key, and
-    the objects in `known` (by id; they must stay alive) by the digest given there."""
+def context_digest(value: object, memo: dict[int, tuple[object, str]] | None = None) -> str:
+    """A hash of a render context: every value reachable from it, entries by their key.
+
+    With a `memo` (kept by the caller across calls), each dataclass object is hashed once
+    and then stands for its digest wherever it appears again: the memo holds the object
+    with its digest (so its id cannot be reused while the memo lives)."""
     h = hashlib.sha256()
-    _feed(h, value, known or {})
+    _feed(h, value, memo)
     return h.hexdigest()
 
 
-def _feed(h, value: object, known: Mapping[int, str]) -> None:
+def _feed(h, value: object, memo: dict[int, tuple[object, str]] | None) -> None:
     """Feed one value into a hash, tagged with its type so that 1, '1' and True differ.
 
     A dataclass with a non-empty `__cache_key__` (an Entry) is fed as that key alone: the
-    key names everything the object was made from."""
+    key names everything the object was made from. Another dataclass is fed field by field,
+    or as the digest of its fields when a memo is given."""
     kind = type(value)
     if kind is str:
         data = value.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
         h.update(b"s%d:" % len(data))
         h.update(data)
-    elif id(value) in known:
-        h.update(b"K" + known[id(value)].encode())
     elif hasattr(kind, "__dataclass_fields__"):
         key = getattr(value, "__cache_key__", None)
         h.update(b"D" + kind.__qualname__.encode() + b":")
         if key:
             h.update(key.encode())
-            return
-        for name in _field_names(kind):
-            _feed(h, getattr(value, name), known)
+        elif memo is None:
+            _feed_all(h, [getattr(value, name) for name in _field_names(kind)], memo)
+        else:
+            found = memo.get(id(value))
+            if found is None:
+                inner = hashlib.sha256()
+                _feed_all(inner, [getattr(value, name) for name in _field_names(kind)], memo)
+                found = memo[id(value)] = (value, inner.hexdigest())
+            h.update(b"H" + found[1].encode())
     elif kind is tuple or kind is list:
         h.update(b"(%d" % len(value))  # type: ignore[arg-type]
-        for item in value:  # type: ignore[attr-defined]
-            _feed(h, item, known)
+        _feed_all(h, value, memo)  # type: ignore[arg-type]
         h.update(b")")
     elif isinstance(value, str):
-        _feed(h, str(value), known)  # Markup and other str subclasses
+        _feed(h, str(value), memo)  # Markup and other str subclasses
     elif value is None or isinstance(value, bool | int | float):
         h.update(b"v" + repr(value).encode() + b";")
     elif isinstance(value, bytes):
         h.update(b"b%d:" % len(value))
         h.update(value)
     elif isinstance(value, tuple | list):
-        _feed(h, list(value), known)
+        _feed(h, list(value), memo)
     elif isinstance(value, Mapping):
         h.update(b"{%d" % len(value))
         for key in sorted(value, key=repr):
-            _feed(h, key, known)
-            _feed(h, value[key], known)
+            _feed(h, key, memo)
+            _feed(h, value[key], memo)
         h.update(b"}")
     elif isinstance(value, set | frozenset):
         h.update(b"<")
         for item in sorted(value, key=repr):
-            _feed(h, item, known)
+            _feed(h, item, memo)
         h.update(b">")
     elif isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta | dt.tzinfo):
         h.update(b"t" + repr(value).encode() + b";")
     elif isinstance(value, PurePath):
-        _feed(h, "path:" + value.as_posix(), known)
+        _feed(h, "path:" + value.as_posix(), memo)
     else:
         raise TypeError(f"cannot hash a {type(value).__name__} into a cache key")
+
+
+def _feed_all(h, values: Iterable[object], memo: dict[int, tuple[object, str]] | None) -> None:
+    """Feed values in order (strings inline: they are most of what pages hold)."""
+    for value in values:
+        if type(value) is str:
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        else:
+            _feed(h, value, memo)
 
 
 def source_key(code: str, config: str, shown: str, digest: str) -> str:

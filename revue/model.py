@@ -6,6 +6,7 @@ relative to the site root and end with '/' for pages served as `dir/index.html`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -41,10 +42,11 @@ class Entry:
     related: tuple[Entry, ...] = ()  # the same story in other articles (analysis/digest.py)
     quotes: tuple = ()  # QuoteView, analysis/digest.py
 
-    @property
+    @functools.cached_property
     def __cache_key__(self) -> str:
         """What the cache hashes for this entry instead of its fields ('' when unknown): the
-        article's key, and what other articles add to it (its story, its quotations)."""
+        article's key, and what other articles add to it (its story, its quotations).
+        Computed once per entry: every page showing the entry reuses it."""
         if not self.key or not (self.related or self.quotes):
             return self.key
         return sha(self.key, context_digest((self.related, self.quotes)))

@@ -100,12 +100,10 @@ def plan_site(
     site = build_site(articles, config, facts, keys_by_path)
     pages = {page.output: page for page in all_pages(site)}
     shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
-    known = {id(page): context_digest(page) for page in site.pages}  # the sitemap lists them
+    memo: dict[int, tuple[object, str]] = {}  # every model object hashed once for all pages
     keys = {
         output: sha(
-            shared,
-            inputs.templates.get(page.template, "missing"),
-            known.get(id(page)) or context_digest(page, known),
+            shared, inputs.templates.get(page.template, "missing"), context_digest(page, memo)
         )
         for output, page in pages.items()
     }
