@@ -33,7 +33,7 @@ from .config import Config
 
 CACHE_DIR = ".revue-cache"
 TEMPLATES = "templates"
-FORMAT = 1
+FORMAT = 2
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
 
 
@@ -71,6 +71,11 @@ def template_digests(folder: Path) -> dict[str, str]:
 
     A template whose references cannot be read statically (a computed name) depends on
     every template."""
+    return _closure_digests(*_template_files(folder))
+
+
+def _template_files(folder: Path) -> tuple[dict[str, bytes], str]:
+    """Every file under `templates/` by name, and one hash of all of them (names and bytes)."""
     files = (
         {
             p.relative_to(folder).as_posix(): p.read_bytes()
@@ -80,7 +85,11 @@ def template_digests(folder: Path) -> dict[str, str]:
         if folder.is_dir()
         else {}
     )
-    everything = sha(*(part for name in sorted(files) for part in (name, files[name])))
+    return files, sha(*(part for name in sorted(files) for part in (name, files[name])))
+
+
+def _closure_digests(files: Mapping[str, bytes], everything: str) -> dict[str, str]:
+    """template_digests of the given files (`everything`: the hash of all of them)."""
     refs = {name: _references(data) for name, data in files.items()}
     digests = {}
     for name in files:
@@ -211,19 +220,27 @@ def source_key(code: str, config: str, shown: str, digest: str) -> str:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The hashes of a build's global inputs: the code, the config, the templates."""
+    """The hashes of a build's global inputs: the code, the config, the templates (each
+    with what it pulls in; `templates_id` hashes every template file)."""
 
     code: str
     config: str
     templates: Mapping[str, str]
+    templates_id: str = ""
 
 
-def read_inputs(config: Config, code: str | None = None) -> Inputs:
-    """Hash the code (unless given), the config and every template."""
+def read_inputs(
+    config: Config, code: str | None = None, known: Mapping[str, Mapping[str, str]] | None = None
+) -> Inputs:
+    """Hash the code (unless given), the config and every template. `known` maps a
+    `templates_id` to the template digests found for it before (reused, not parsed again)."""
+    files, everything = _template_files(config.root / TEMPLATES)
+    found = (known or {}).get(everything)
     return Inputs(
         code or code_version(),
         config_digest(config),
-        template_digests(config.root / TEMPLATES),
+        dict(found) if found is not None else _closure_digests(files, everything),
+        everything,
     )
 
 
@@ -232,12 +249,14 @@ class Store:
     """What one build leaves for the next (besides the tables of parsed articles and of
     fragments). `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
     path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
-    `signature`: a hash of every input of the last successful build."""
+    `signature`: a hash of every input of the last successful build; `templates`: the
+    last templates' digests by their `templates_id` (read_inputs)."""
 
     stats: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = field(default_factory=dict)
     output_dir: str = ""
     signature: str = ""
+    templates: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _load(path: Path) -> object:
@@ -253,7 +272,9 @@ def load_index(root: Path) -> Store:
     data = _load(root / CACHE_DIR / "index.pickle")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return Store()
-    return Store(data["stats"], data["outputs"], data["output_dir"], data["signature"])
+    return Store(
+        data["stats"], data["outputs"], data["output_dir"], data["signature"], data["templates"]
+    )
 
 
 @dataclass
@@ -322,6 +343,7 @@ def save_store(root: Path, store: Store) -> None:
         "outputs": store.outputs,
         "output_dir": store.output_dir,
         "signature": store.signature,
+        "templates": store.templates,
     }
     _dump(folder / "index.pickle", index)
 

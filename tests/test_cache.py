@@ -17,9 +17,10 @@ from conftest import REPO, Project
 from revue import builder
 from revue.assets import fingerprint
 from revue.builder import build
-from revue.cache import CACHE_DIR, context_digest
+from revue.cache import CACHE_DIR, context_digest, read_inputs, template_digests
 from revue.config import load_config
-from revue.content import load_articles
+from revue.content import article_paths, load_articles
+from revue.dates import ArticleDate
 from revue.errors import BuildError
 from revue.model import build_site
 from revue.output import read_static
@@ -273,3 +274,50 @@ def _files_under(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def test_a_memo_hashes_each_object_once_and_tells_the_same_values_apart() -> None:
+    first, second = ArticleDate(2024, 3, 1), ArticleDate(2024, 3, 2)
+    memo: dict = {}
+    shared = context_digest({"a": first, "b": (first, second)}, memo)
+    assert len(memo) == 2  # each date hashed once, then by its digest
+    assert shared == context_digest({"a": first, "b": (first, second)}, memo)
+    assert shared != context_digest({"a": first, "b": (second, first)}, memo)
+    assert shared != context_digest({"a": second, "b": (first, second)}, {})
+    assert context_digest(ArticleDate(2024, 3, 1), memo) == context_digest(first, memo)
+
+
+def test_article_names_are_the_files_article_paths_lists(project: Project) -> None:
+    articles = project.root / "content" / "articles"
+    for name in (
+        "b.md",
+        "a-c.md",
+        "a/b.md",
+        "a/z/y.md",
+        "B.md",
+        "x.txt",
+        ".hidden.md",
+        "#backup.md",
+        ".drafts/d.md",
+        "#old/e.md",
+        "deep/er/f.md",
+    ):
+        (articles / name).parent.mkdir(parents=True, exist_ok=True)
+        (articles / name).write_text("x")
+    config = load_config(project.root)
+    expected = [p.relative_to(project.root).as_posix() for p in article_paths(config)]
+    assert builder.article_names(config) == expected
+    assert len(expected) == 6
+
+
+def test_template_digests_are_reused_only_for_the_same_templates(project: Project) -> None:
+    config = load_config(project.root)
+    first = read_inputs(config, "code")
+    assert first.templates == template_digests(project.root / "templates")
+    wrong = {first.templates_id: {"home.html": "stale"}}
+    assert read_inputs(config, "code", wrong).templates == {"home.html": "stale"}  # reused
+    (project.root / "templates" / "home.html").write_text("{{ page.title }}\n")
+    again = read_inputs(config, "code", wrong)
+    assert again.templates_id != first.templates_id
+    assert again.templates == template_digests(project.root / "templates")
+    assert again.templates["home.html"] != first.templates["home.html"]
