@@ -15,6 +15,7 @@ makes the next build slower.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -132,7 +133,11 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
         raise BuildError(errors)
 
-    plan = with_site_files(plan_site(config, articles, sources, inputs), config)
+    known = load_table(root, "stories", "").entries
+    stories = next(iter(known.items()), ("", ()))
+    plan = with_site_files(plan_site(config, articles, sources, inputs, stories), config)  # type: ignore[arg-type]
+    if plan.stories[0] and plan.stories[0] not in known:
+        save_table(root, "stories", Table(""), dict([plan.stories]))
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)
@@ -148,6 +153,9 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages, or for a few pages listing many articles.
     forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
+    # The model lives until the end: out of the collector's sight, it is never traversed
+    # again, here or in the forked workers (whose memory then stays shared with this one).
+    gc.freeze()
     rendered = render_outputs(
         plan, config, renderer, stale, forks, progress.counter("rendering", len(stale))
     )
@@ -188,6 +196,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
             swap_in(staging, output)
             staging = None
     finally:
+        gc.unfreeze()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:

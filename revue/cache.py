@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -260,11 +261,19 @@ class Store:
 
 
 def _load(path: Path) -> object:
+    """The pickled object in `path`, or None. The cyclic garbage collector is paused while
+    loading: a table makes millions of objects, none of them garbage, and the collections
+    they would trigger cost more than the load itself."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with path.open("rb") as stream:
             return pickle.load(stream)
     except Exception:  # missing, truncated, or from another version: start afresh
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_index(root: Path) -> Store:

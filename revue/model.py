@@ -142,15 +142,16 @@ def build_site(
     config: Config,
     facts: Mapping[str, Facts] | None = None,
     keys: Mapping[str, str] | None = None,
+    stories: tuple[tuple[str, ...], ...] | None = None,
 ) -> Site:
     """Arrange validated articles into entries, themes, months, outlets and pages.
 
     `facts` and `keys` (by article path) are the cached analyses and cache keys; missing
-    facts are computed here."""
+    facts are computed here; `stories`, when given, is what group_stories gives for them."""
     facts = facts or {}
     keys = keys or {}
     analyses = {a.path: facts.get(a.path) or article_facts(a, config) for a in articles}
-    digest = digest_of([analyses[a.path] for a in articles], config)
+    digest = digest_of([analyses[a.path] for a in articles], config, stories)
     entries = tuple(
         sorted(
             (_entry(a, config, analyses[a.path], keys.get(a.path)) for a in articles),

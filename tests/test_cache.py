@@ -24,7 +24,7 @@ from revue.dates import ArticleDate
 from revue.errors import BuildError
 from revue.model import build_site
 from revue.output import read_static
-from revue.pipeline import build_files
+from revue.pipeline import build_files, plan_site, read_source, valid_articles
 from revue.render import make_renderer, render_page
 from revue.serve.incremental import SourceCache, rebuild
 
@@ -321,3 +321,41 @@ def test_template_digests_are_reused_only_for_the_same_templates(project: Projec
     assert again.templates_id != first.templates_id
     assert again.templates == template_digests(project.root / "templates")
     assert again.templates["home.html"] != first.templates["home.html"]
+
+
+def planned(project: Project, stories: tuple = ("", ())):
+    """The plan of the project's articles, read as the build reads them."""
+    config = load_config(project.root)
+    sources = {
+        p.relative_to(project.root).as_posix(): read_source(
+            p.relative_to(project.root).as_posix(), p.read_bytes(), config
+        )
+        for p in article_paths(config)
+    }
+    articles, errors = valid_articles(sources)
+    assert not errors
+    return plan_site(config, articles, sources, read_inputs(config, "code"), stories)
+
+
+STORY = (
+    "OpenAI présente Sora aux studios d’Hollywood, qui craignent pour l’emploi des techniciens, "
+)
+
+
+def test_story_groups_are_reused_only_for_the_same_story_facts(project: Project) -> None:
+    for name, source in (("a", "Le Monde"), ("b", "Libération"), ("c", "Les Échos")):
+        project.article(name, body=STORY * 3 + f"\n\nFin {name}.\n", source=source)
+    first = planned(project)
+    assert first.stories[0] and first.stories[1] == (("a", "b", "c"),)
+    fake = (first.stories[0], (("a", "c"),))  # a stored entry under this very key is used
+    assert planned(project, fake).stories == fake
+    assert planned(project, ("stale", (("a", "c"),))).stories == first.stories
+    # A body edit past the lede keeps the stories; a title edit is another key.
+    path = project.root / "content" / "articles" / "b.md"
+    path.write_text(path.read_text() + "\nUne phrase de plus.\n")
+    assert planned(project, fake).stories == fake
+    path.write_text(path.read_text().replace("title: Un titre", "title: Un titre modifié"))
+    again = planned(project, fake)
+    assert again.stories[0] != first.stories[0]
+    assert again.stories == planned(project).stories  # computed, not the stored entry
+    assert again.stories[1] == (("a", "b", "c"),)
