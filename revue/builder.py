@@ -15,6 +15,7 @@ makes the next build slower.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -38,7 +39,6 @@ from .cache import (
     source_key,
 )
 from .config import Config
-from .content import article_paths
 from .errors import BuildError, SourceError
 from .output import new_staging, remove_leftovers, stage_site, swap_in, write_staged
 from .parallel import default_jobs, run_all
@@ -100,7 +100,8 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     store = load_index(root)
     if store.output_dir != str(output):
         store.outputs = {}
-    inputs = read_inputs(config)
+    inputs = read_inputs(config, known=store.templates)
+    store.templates = {inputs.templates_id: dict(inputs.templates)}
     digests, stats = _source_digests(config, store)
     plan_inputs = sha(
         inputs.code,
@@ -129,10 +130,14 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     save_table(root, "sources", table, kept)
     articles, errors = valid_articles(sources)
     if errors:
-        save_store(root, Store(store.stats, store.outputs, str(output), ""))
+        save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
         raise BuildError(errors)
 
-    plan = with_site_files(plan_site(config, articles, sources, inputs), config)
+    known = load_table(root, "stories", "").entries
+    stories = next(iter(known.items()), ("", ()))
+    plan = with_site_files(plan_site(config, articles, sources, inputs, stories), config)  # type: ignore[arg-type]
+    if plan.stories[0] and plan.stories[0] not in known:
+        save_table(root, "stories", Table(""), dict([plan.stories]))
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)
@@ -148,6 +153,9 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages, or for a few pages listing many articles.
     forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
+    # The model lives until the end: out of the collector's sight, it is never traversed
+    # again, here or in the forked workers (whose memory then stays shared with this one).
+    gc.freeze()
     rendered = render_outputs(
         plan, config, renderer, stale, forks, progress.counter("rendering", len(stale))
     )
@@ -176,7 +184,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
                 records[name] = (records[name][0], digest, _stat_key(stat))
                 written.add(name)
         if problems:
-            save_store(root, Store(store.stats, store.outputs, str(output), ""))
+            save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
             raise BuildError(sorted(problems))
         removed = [o for o in store.outputs if o not in plan.keys]
 
@@ -188,6 +196,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
             swap_in(staging, output)
             staging = None
     finally:
+        gc.unfreeze()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:
@@ -246,10 +255,11 @@ def _source_digests(
     """Each article file's hash (from the cache when its stat is unchanged), and its stat."""
     digests: dict[str, str] = {}
     stats: dict[str, tuple[int, int, int]] = {}
-    for path in article_paths(config):
-        shown = path.relative_to(config.root).as_posix()
+    root = config.root
+    for shown in article_names(config):
+        path = f"{root}/{shown}"
         try:
-            stat = _stat_key(path.stat())
+            stat = _stat_key(os.stat(path))
         except FileNotFoundError:
             continue
         stats[shown] = stat
@@ -258,11 +268,28 @@ def _source_digests(
             digests[shown] = known[3]
         else:
             try:
-                digests[shown] = sha(path.read_bytes())
+                with open(path, "rb") as stream:
+                    digests[shown] = sha(stream.read())
             except OSError:  # unreadable for now: reported by _read_file, never kept
                 digests[shown] = UNREADABLE
                 del stats[shown]
     return digests, stats
+
+
+def article_names(config: Config) -> list[str]:
+    """The article files as `content.article_paths` lists them (same files, same order),
+    relative to the project as posix paths, without importing the parsing code."""
+    folder = config.root / config.content_dir / "articles"
+    prefix = len(os.path.join(config.root, ""))
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "#"))]
+        found.extend(
+            os.path.join(top, name)[prefix:].replace(os.sep, "/")
+            for name in files
+            if name.endswith(".md") and not name.startswith((".", "#"))
+        )
+    return sorted(found, key=lambda shown: shown.split("/"))
 
 
 def _read_sources(config, inputs, digests, cached, jobs, progress):

@@ -20,11 +20,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -33,7 +34,7 @@ from .config import Config
 
 CACHE_DIR = ".revue-cache"
 TEMPLATES = "templates"
-FORMAT = 1
+FORMAT = 2
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
 
 
@@ -71,6 +72,11 @@ def template_digests(folder: Path) -> dict[str, str]:
 
     A template whose references cannot be read statically (a computed name) depends on
     every template."""
+    return _closure_digests(*_template_files(folder))
+
+
+def _template_files(folder: Path) -> tuple[dict[str, bytes], str]:
+    """Every file under `templates/` by name, and one hash of all of them (names and bytes)."""
     files = (
         {
             p.relative_to(folder).as_posix(): p.read_bytes()
@@ -80,7 +86,11 @@ def template_digests(folder: Path) -> dict[str, str]:
         if folder.is_dir()
         else {}
     )
-    everything = sha(*(part for name in sorted(files) for part in (name, files[name])))
+    return files, sha(*(part for name in sorted(files) for part in (name, files[name])))
+
+
+def _closure_digests(files: Mapping[str, bytes], everything: str) -> dict[str, str]:
+    """template_digests of the given files (`everything`: the hash of all of them)."""
     refs = {name: _references(data) for name, data in files.items()}
     digests = {}
     for name in files:
@@ -124,65 +134,83 @@ def _references(data: bytes) -> frozenset[str] | None:
     return None if None in found else frozenset(found)
 
 
-def context_digest(value: object, known: Mapping[int, str] | None = None) -> str:
-    """A hash of a render context: every value reachable from it, entries by their key, and
-    the objects in `known` (by id; they must stay alive) by the digest given there."""
+def context_digest(value: object, memo: dict[int, tuple[object, str]] | None = None) -> str:
+    """A hash of a render context: every value reachable from it, entries by their key.
+
+    With a `memo` (kept by the caller across calls), each dataclass object is hashed once
+    and then stands for its digest wherever it appears again: the memo holds the object
+    with its digest (so its id cannot be reused while the memo lives)."""
     h = hashlib.sha256()
-    _feed(h, value, known or {})
+    _feed(h, value, memo)
     return h.hexdigest()
 
 
-def _feed(h, value: object, known: Mapping[int, str]) -> None:
+def _feed(h, value: object, memo: dict[int, tuple[object, str]] | None) -> None:
     """Feed one value into a hash, tagged with its type so that 1, '1' and True differ.
 
     A dataclass with a non-empty `__cache_key__` (an Entry) is fed as that key alone: the
-    key names everything the object was made from."""
+    key names everything the object was made from. Another dataclass is fed field by field,
+    or as the digest of its fields when a memo is given."""
     kind = type(value)
     if kind is str:
         data = value.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
         h.update(b"s%d:" % len(data))
         h.update(data)
-    elif id(value) in known:
-        h.update(b"K" + known[id(value)].encode())
     elif hasattr(kind, "__dataclass_fields__"):
         key = getattr(value, "__cache_key__", None)
         h.update(b"D" + kind.__qualname__.encode() + b":")
         if key:
             h.update(key.encode())
-            return
-        for name in _field_names(kind):
-            _feed(h, getattr(value, name), known)
+        elif memo is None:
+            _feed_all(h, [getattr(value, name) for name in _field_names(kind)], memo)
+        else:
+            found = memo.get(id(value))
+            if found is None:
+                inner = hashlib.sha256()
+                _feed_all(inner, [getattr(value, name) for name in _field_names(kind)], memo)
+                found = memo[id(value)] = (value, inner.hexdigest())
+            h.update(b"H" + found[1].encode())
     elif kind is tuple or kind is list:
         h.update(b"(%d" % len(value))  # type: ignore[arg-type]
-        for item in value:  # type: ignore[attr-defined]
-            _feed(h, item, known)
+        _feed_all(h, value, memo)  # type: ignore[arg-type]
         h.update(b")")
     elif isinstance(value, str):
-        _feed(h, str(value), known)  # Markup and other str subclasses
+        _feed(h, str(value), memo)  # Markup and other str subclasses
     elif value is None or isinstance(value, bool | int | float):
         h.update(b"v" + repr(value).encode() + b";")
     elif isinstance(value, bytes):
         h.update(b"b%d:" % len(value))
         h.update(value)
     elif isinstance(value, tuple | list):
-        _feed(h, list(value), known)
+        _feed(h, list(value), memo)
     elif isinstance(value, Mapping):
         h.update(b"{%d" % len(value))
         for key in sorted(value, key=repr):
-            _feed(h, key, known)
-            _feed(h, value[key], known)
+            _feed(h, key, memo)
+            _feed(h, value[key], memo)
         h.update(b"}")
     elif isinstance(value, set | frozenset):
         h.update(b"<")
         for item in sorted(value, key=repr):
-            _feed(h, item, known)
+            _feed(h, item, memo)
         h.update(b">")
     elif isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta | dt.tzinfo):
         h.update(b"t" + repr(value).encode() + b";")
     elif isinstance(value, PurePath):
-        _feed(h, "path:" + value.as_posix(), known)
+        _feed(h, "path:" + value.as_posix(), memo)
     else:
         raise TypeError(f"cannot hash a {type(value).__name__} into a cache key")
+
+
+def _feed_all(h, values: Iterable[object], memo: dict[int, tuple[object, str]] | None) -> None:
+    """Feed values in order (strings inline: they are most of what pages hold)."""
+    for value in values:
+        if type(value) is str:
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        else:
+            _feed(h, value, memo)
 
 
 def source_key(code: str, config: str, shown: str, digest: str) -> str:
@@ -193,19 +221,27 @@ def source_key(code: str, config: str, shown: str, digest: str) -> str:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The hashes of a build's global inputs: the code, the config, the templates."""
+    """The hashes of a build's global inputs: the code, the config, the templates (each
+    with what it pulls in; `templates_id` hashes every template file)."""
 
     code: str
     config: str
     templates: Mapping[str, str]
+    templates_id: str = ""
 
 
-def read_inputs(config: Config, code: str | None = None) -> Inputs:
-    """Hash the code (unless given), the config and every template."""
+def read_inputs(
+    config: Config, code: str | None = None, known: Mapping[str, Mapping[str, str]] | None = None
+) -> Inputs:
+    """Hash the code (unless given), the config and every template. `known` maps a
+    `templates_id` to the template digests found for it before (reused, not parsed again)."""
+    files, everything = _template_files(config.root / TEMPLATES)
+    found = (known or {}).get(everything)
     return Inputs(
         code or code_version(),
         config_digest(config),
-        template_digests(config.root / TEMPLATES),
+        dict(found) if found is not None else _closure_digests(files, everything),
+        everything,
     )
 
 
@@ -214,20 +250,30 @@ class Store:
     """What one build leaves for the next (besides the tables of parsed articles and of
     fragments). `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
     path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
-    `signature`: a hash of every input of the last successful build."""
+    `signature`: a hash of every input of the last successful build; `templates`: the
+    last templates' digests by their `templates_id` (read_inputs)."""
 
     stats: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = field(default_factory=dict)
     output_dir: str = ""
     signature: str = ""
+    templates: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _load(path: Path) -> object:
+    """The pickled object in `path`, or None. The cyclic garbage collector is paused while
+    loading: a table makes millions of objects, none of them garbage, and the collections
+    they would trigger cost more than the load itself."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with path.open("rb") as stream:
             return pickle.load(stream)
     except Exception:  # missing, truncated, or from another version: start afresh
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_index(root: Path) -> Store:
@@ -235,7 +281,9 @@ def load_index(root: Path) -> Store:
     data = _load(root / CACHE_DIR / "index.pickle")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return Store()
-    return Store(data["stats"], data["outputs"], data["output_dir"], data["signature"])
+    return Store(
+        data["stats"], data["outputs"], data["output_dir"], data["signature"], data["templates"]
+    )
 
 
 @dataclass
@@ -304,6 +352,7 @@ def save_store(root: Path, store: Store) -> None:
         "outputs": store.outputs,
         "output_dir": store.output_dir,
         "signature": store.signature,
+        "templates": store.templates,
     }
     _dump(folder / "index.pickle", index)
 

@@ -11,14 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from .analysis.digest import build_digest
 from .builder import build
 from .config import load_config
-from .content import load_articles
 from .errors import BuildError
 from .lock import BuildLocked, build_lock
-from .newfile import new_article_text
-from .text import slugify
 
 COMMANDS = ("build", "import", "new", "check", "serve")
 
@@ -108,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(root: Path, base_url: str | None = None):
     """Config and valid articles, or BuildError with every problem found."""
+    from .content import load_articles  # here: a build with nothing to do needs no parser
+
     config = load_config(root)
     if base_url:
         config = config.with_base_url(base_url)
@@ -156,6 +154,8 @@ def run_check(args: argparse.Namespace, root: Path) -> int:
     themes (each theme's score and the terms behind it), summary, quotations and story."""
     config, articles = _load(root)
     if args.explain:
+        from .analysis.digest import build_digest
+
         digest = build_digest(articles, config)
         for article in articles:
             analysis = digest.analyses[article.slug]
@@ -204,6 +204,9 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
 
 def run_new(args: argparse.Namespace, root: Path) -> int:
     """`new`: write a ready-to-fill article file named after its date and title."""
+    from .newfile import new_article_text
+    from .text import slugify
+
     config = load_config(root)
     date = args.date or dt.date.today().isoformat()
     slug = slugify(args.title, max_length=60) or "article"

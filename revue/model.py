@@ -6,6 +6,7 @@ relative to the site root and end with '/' for pages served as `dir/index.html`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -41,10 +42,11 @@ class Entry:
     related: tuple[Entry, ...] = ()  # the same story in other articles (analysis/digest.py)
     quotes: tuple = ()  # QuoteView, analysis/digest.py
 
-    @property
+    @functools.cached_property
     def __cache_key__(self) -> str:
         """What the cache hashes for this entry instead of its fields ('' when unknown): the
-        article's key, and what other articles add to it (its story, its quotations)."""
+        article's key, and what other articles add to it (its story, its quotations).
+        Computed once per entry: every page showing the entry reuses it."""
         if not self.key or not (self.related or self.quotes):
             return self.key
         return sha(self.key, context_digest((self.related, self.quotes)))
@@ -140,15 +142,16 @@ def build_site(
     config: Config,
     facts: Mapping[str, Facts] | None = None,
     keys: Mapping[str, str] | None = None,
+    stories: tuple[tuple[str, ...], ...] | None = None,
 ) -> Site:
     """Arrange validated articles into entries, themes, months, outlets and pages.
 
     `facts` and `keys` (by article path) are the cached analyses and cache keys; missing
-    facts are computed here."""
+    facts are computed here; `stories`, when given, is what group_stories gives for them."""
     facts = facts or {}
     keys = keys or {}
     analyses = {a.path: facts.get(a.path) or article_facts(a, config) for a in articles}
-    digest = digest_of([analyses[a.path] for a in articles], config)
+    digest = digest_of([analyses[a.path] for a in articles], config, stories)
     entries = tuple(
         sorted(
             (_entry(a, config, analyses[a.path], keys.get(a.path)) for a in articles),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from .analysis.stories import group_stories, story_key
 from .assets import fingerprint
 from .cache import Inputs, context_digest, sha, source_key
 from .config import Config
@@ -31,13 +32,15 @@ NOJEKYLL = ".nojekyll"
 @dataclass(frozen=True)
 class Source:
     """One article file as read: the hash of its bytes, the article (None when invalid), its
-    errors, and the per-article analyses. A pure function of (bytes, path, config, code)."""
+    errors, and the per-article analyses (with `story_key`, the hash of what the story
+    grouping reads of them). A pure function of (bytes, path, config, code)."""
 
     digest: str
     article: Article | None
     errors: tuple[SourceError, ...]
     facts: Facts | None = None
     typeset: tuple[tuple[str, str], ...] = ()
+    story_key: str = ""
 
 
 def read_source(shown: str, data: bytes, config: Config, parse=parse_article) -> Source:
@@ -46,7 +49,8 @@ def read_source(shown: str, data: bytes, config: Config, parse=parse_article) ->
     if article is None:
         return Source(sha(data), None, tuple(errors))
     facts = article_facts(article, config)
-    return Source(sha(data), article, tuple(errors), facts, pretypeset(article, facts))
+    typeset = pretypeset(article, facts)
+    return Source(sha(data), article, tuple(errors), facts, typeset, story_key(facts))
 
 
 def pretypeset(article: Article, facts: Facts) -> tuple[tuple[str, str], ...]:
@@ -84,12 +88,21 @@ class Plan:
     manifest: Mapping[str, str]
     keys: Mapping[str, str]
     sources: Mapping[str, Source]
+    stories: tuple[str, tuple[tuple[str, ...], ...]] = ("", ())
 
 
 def plan_site(
-    config: Config, articles: list[Article], sources: Mapping[str, Source], inputs: Inputs
+    config: Config,
+    articles: list[Article],
+    sources: Mapping[str, Source],
+    inputs: Inputs,
+    stories: tuple[str, tuple[tuple[str, ...], ...]] = ("", ()),
 ) -> Plan:
-    """Model the site from the articles (with their cached analyses) and key every output."""
+    """Model the site from the articles (with their cached analyses) and key every output.
+
+    `stories` is a previous plan's (key, story groups): reused when the key is this plan's
+    (the same story facts of the same articles), else computed again; the plan holds its
+    own for the next one."""
     static, manifest = fingerprint(read_static(config.root / "static"))
     keys_by_path = {
         path: source_key(inputs.code, inputs.config, path, s.digest)
@@ -97,21 +110,38 @@ def plan_site(
         if s.digest  # an article not read from a file is hashed field by field instead
     }
     facts = {path: s.facts for path, s in sources.items() if s.facts is not None}
-    site = build_site(articles, config, facts, keys_by_path)
+    stories = _stories(articles, sources, inputs, stories)
+    site = build_site(articles, config, facts, keys_by_path, stories[1] if stories[0] else None)
     pages = {page.output: page for page in all_pages(site)}
     shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
-    known = {id(page): context_digest(page) for page in site.pages}  # the sitemap lists them
+    memo: dict[int, tuple[object, str]] = {}  # every model object hashed once for all pages
     keys = {
         output: sha(
-            shared,
-            inputs.templates.get(page.template, "missing"),
-            known.get(id(page)) or context_digest(page, known),
+            shared, inputs.templates.get(page.template, "missing"), context_digest(page, memo)
         )
         for output, page in pages.items()
     }
     keys.update({name: sha("static", data) for name, data in static.items()})
     keys[NOJEKYLL] = sha("empty")
-    return Plan(site, pages, static, manifest, keys, sources)
+    return Plan(site, pages, static, manifest, keys, sources, stories)
+
+
+def _stories(
+    articles: list[Article],
+    sources: Mapping[str, Source],
+    inputs: Inputs,
+    known: tuple[str, tuple[tuple[str, ...], ...]],
+) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """The articles' story groups and their key: `known` when its key is theirs, else
+    computed; ('', ()) when some article has no story key (an article not read from a file:
+    build_site then groups the stories itself)."""
+    found = [sources[a.path] for a in articles if a.path in sources]
+    if len(found) != len(articles) or not all(s.story_key and s.facts for s in found):
+        return "", ()
+    key = sha("stories", inputs.code, *(s.story_key for s in found))
+    if known[0] == key:
+        return known
+    return key, group_stories([s.facts for s in found])  # type: ignore[misc]
 
 
 def with_site_files(plan: Plan, config: Config) -> Plan:

@@ -17,13 +17,14 @@ from conftest import REPO, Project
 from revue import builder
 from revue.assets import fingerprint
 from revue.builder import build
-from revue.cache import CACHE_DIR, context_digest
+from revue.cache import CACHE_DIR, context_digest, read_inputs, template_digests
 from revue.config import load_config
-from revue.content import load_articles
+from revue.content import article_paths, load_articles
+from revue.dates import ArticleDate
 from revue.errors import BuildError
 from revue.model import build_site
 from revue.output import read_static
-from revue.pipeline import build_files
+from revue.pipeline import build_files, plan_site, read_source, valid_articles
 from revue.render import make_renderer, render_page
 from revue.serve.incremental import SourceCache, rebuild
 
@@ -273,3 +274,88 @@ def _files_under(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def test_a_memo_hashes_each_object_once_and_tells_the_same_values_apart() -> None:
+    first, second = ArticleDate(2024, 3, 1), ArticleDate(2024, 3, 2)
+    memo: dict = {}
+    shared = context_digest({"a": first, "b": (first, second)}, memo)
+    assert len(memo) == 2  # each date hashed once, then by its digest
+    assert shared == context_digest({"a": first, "b": (first, second)}, memo)
+    assert shared != context_digest({"a": first, "b": (second, first)}, memo)
+    assert shared != context_digest({"a": second, "b": (first, second)}, {})
+    assert context_digest(ArticleDate(2024, 3, 1), memo) == context_digest(first, memo)
+
+
+def test_article_names_are_the_files_article_paths_lists(project: Project) -> None:
+    articles = project.root / "content" / "articles"
+    for name in (
+        "b.md",
+        "a-c.md",
+        "a/b.md",
+        "a/z/y.md",
+        "B.md",
+        "x.txt",
+        ".hidden.md",
+        "#backup.md",
+        ".drafts/d.md",
+        "#old/e.md",
+        "deep/er/f.md",
+    ):
+        (articles / name).parent.mkdir(parents=True, exist_ok=True)
+        (articles / name).write_text("x")
+    config = load_config(project.root)
+    expected = [p.relative_to(project.root).as_posix() for p in article_paths(config)]
+    assert builder.article_names(config) == expected
+    assert len(expected) == 6
+
+
+def test_template_digests_are_reused_only_for_the_same_templates(project: Project) -> None:
+    config = load_config(project.root)
+    first = read_inputs(config, "code")
+    assert first.templates == template_digests(project.root / "templates")
+    wrong = {first.templates_id: {"home.html": "stale"}}
+    assert read_inputs(config, "code", wrong).templates == {"home.html": "stale"}  # reused
+    (project.root / "templates" / "home.html").write_text("{{ page.title }}\n")
+    again = read_inputs(config, "code", wrong)
+    assert again.templates_id != first.templates_id
+    assert again.templates == template_digests(project.root / "templates")
+    assert again.templates["home.html"] != first.templates["home.html"]
+
+
+def planned(project: Project, stories: tuple = ("", ())):
+    """The plan of the project's articles, read as the build reads them."""
+    config = load_config(project.root)
+    sources = {
+        p.relative_to(project.root).as_posix(): read_source(
+            p.relative_to(project.root).as_posix(), p.read_bytes(), config
+        )
+        for p in article_paths(config)
+    }
+    articles, errors = valid_articles(sources)
+    assert not errors
+    return plan_site(config, articles, sources, read_inputs(config, "code"), stories)
+
+
+STORY = (
+    "OpenAI présente Sora aux studios d’Hollywood, qui craignent pour l’emploi des techniciens, "
+)
+
+
+def test_story_groups_are_reused_only_for_the_same_story_facts(project: Project) -> None:
+    for name, source in (("a", "Le Monde"), ("b", "Libération"), ("c", "Les Échos")):
+        project.article(name, body=STORY * 3 + f"\n\nFin {name}.\n", source=source)
+    first = planned(project)
+    assert first.stories[0] and first.stories[1] == (("a", "b", "c"),)
+    fake = (first.stories[0], (("a", "c"),))  # a stored entry under this very key is used
+    assert planned(project, fake).stories == fake
+    assert planned(project, ("stale", (("a", "c"),))).stories == first.stories
+    # A body edit past the lede keeps the stories; a title edit is another key.
+    path = project.root / "content" / "articles" / "b.md"
+    path.write_text(path.read_text() + "\nUne phrase de plus.\n")
+    assert planned(project, fake).stories == fake
+    path.write_text(path.read_text().replace("title: Un titre", "title: Un titre modifié"))
+    again = planned(project, fake)
+    assert again.stories[0] != first.stories[0]
+    assert again.stories == planned(project).stories  # computed, not the stored entry
+    assert again.stories[1] == (("a", "b", "c"),)

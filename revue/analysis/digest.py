@@ -38,9 +38,14 @@ class Digest:
     people: tuple[Person, ...]
 
 
-def digest_of(analyses: Sequence[ArticleAnalysis], config: Config) -> Digest:
-    """Group stories, merge quotations, index people."""
-    stories = group_stories(analyses)
+def digest_of(
+    analyses: Sequence[ArticleAnalysis],
+    config: Config,
+    stories: tuple[tuple[str, ...], ...] | None = None,
+) -> Digest:
+    """Group stories (unless given: `group_stories(analyses)` kept from before), merge
+    quotations, index people."""
+    stories = group_stories(analyses) if stories is None else stories
     table = name_table(analyses, config)
     quotes = group_quotes(analyses, stories, table)
     quotes_of: dict[str, list[int]] = {}

@@ -9,6 +9,7 @@ pairs are checked in, so pairs already joined (through others) are skipped in bu
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -94,6 +95,19 @@ def _roots(links: UnionFind) -> np.ndarray:
         if np.array_equal(jumped, roots):
             return roots
         roots = jumped
+
+
+def story_key(analysis: ArticleAnalysis) -> str:
+    """A hash of everything group_stories reads of one article: equal keys, equal stories."""
+    fields = (
+        analysis.slug,
+        analysis.days,
+        analysis.lede,
+        analysis.signature,
+        analysis.same_story,
+        analysis.not_same_story,
+    )
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
 
 
 def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...], ...]:
