@@ -119,6 +119,7 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     # Imported here: a build with nothing to do needs neither Jinja nor Markdown.
     from .pipeline import plan_site, render_outputs, valid_articles, with_site_files
     from .render import make_renderer
+    from .search import FolderCache
 
     table = load_table(root, "sources", "")
     sources = _read_sources(config, inputs, digests, table.entries, jobs, progress)
@@ -135,7 +136,8 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
 
     known = load_table(root, "stories", "").entries
     stories = next(iter(known.items()), ("", ()))
-    plan = with_site_files(plan_site(config, articles, sources, inputs, stories), config)  # type: ignore[arg-type]
+    plan = plan_site(config, articles, sources, inputs, stories)  # type: ignore[arg-type]
+    plan = with_site_files(plan, config, FolderCache(root / CACHE_DIR / "search"), jobs)
     if plan.stories[0] and plan.stories[0] not in known:
         save_table(root, "stories", Table(""), dict([plan.stories]))
     bytecode = root / CACHE_DIR / "templates"

@@ -24,6 +24,7 @@ from .model import Facts, Page, Site, article_facts, build_site
 from .output import read_static
 from .parallel import run_all
 from .render import Renderer, all_pages, make_renderer, render_page
+from .search import Cache as SearchCache
 from .search import search_files
 
 NOJEKYLL = ".nojekyll"
@@ -144,11 +145,15 @@ def _stories(
     return key, group_stories([s.facts for s in found])  # type: ignore[misc]
 
 
-def with_site_files(plan: Plan, config: Config) -> Plan:
+def with_site_files(
+    plan: Plan, config: Config, cache: SearchCache | None = None, jobs: int | None = None
+) -> Plan:
     """The plan with the files made from the whole model besides the templates' outputs
     (the search index), keyed by their bytes like static files. Separate from plan_site so
-    that the preview can show the pages first and add the search index after."""
-    files = search_files(plan.site, config)
+    that the preview can show the pages first and add the search index after. `cache`
+    keeps the index's shards from one build to the next (see revue/search.py); `jobs`
+    bounds the indexing processes run at once."""
+    files = search_files(plan.site, config, cache, jobs=jobs)
     keys = {**plan.keys, **{name: sha("static", data) for name, data in files.items()}}
     return replace(plan, static={**plan.static, **files}, keys=keys)
 
