@@ -2,9 +2,22 @@
 published within a few days of each other, plus the editor's `same_story` links.
 
 Candidates come from MinHash/LSH (revue/analysis/minhash.py), then each is checked with
-the exact Jaccard similarity of the two ledes; groups are the connected components
-(union-find). Near-linear: no all-pairs comparison. Components do not depend on the order
-pairs are checked in, so pairs already joined (through others) are skipped in bulk.
+the exact Jaccard similarity of two ledes. Stories are made by leader clustering in date
+order: an article joins the story (among those of its earlier candidates) whose first
+article is the most similar to it, if that first article is similar enough and at most
+STORY_MAX_DAYS away; otherwise it starts a story. So every member of a story is similar
+to the story's first article and within STORY_MAX_DAYS of it.
+
+Why not connected components: similarity does not chain. A~B and B~C does not make A~C,
+and a year of articles on one subject links pairwise into one « story » of thousands. On
+a generated corpus of 10,000 articles (ledes of ~52 stems from a 287-stem vocabulary),
+the pairwise rule accepts 91 % of the candidate pairs within STORY_MAX_DAYS and 82 % of
+random pairs (median 13 shared stems, Jaccard 0.14): components made one story of all
+10,000 articles over a whole year; leaders bound each story to three weeks (there, still
+up to ~300 articles, as almost any two of them pass the pairwise rule). Deterministic
+(date order, ties to the earliest story) and near-linear: each article is compared with
+the first articles of its candidates' stories only. `not_same_story` keeps an article out
+of a story holding the article it names; `same_story` links then join whole stories.
 """
 
 from __future__ import annotations
@@ -23,7 +36,6 @@ from .minhash import candidate_pairs
 STORY_MIN_JACCARD = 0.11
 STORY_MIN_SHARED = 9
 STORY_MAX_DAYS = 21
-CHUNK_PAIRS = 50_000  # candidate pairs checked between two snapshots of the stories found
 
 
 class UnionFind:
@@ -71,11 +83,16 @@ def _close_in_time(first: ArticleAnalysis, second: ArticleAnalysis) -> bool:
 
 
 def _similar(first: frozenset[str], second: Iterable[str]) -> bool:
-    other = frozenset(second)
-    shared = len(first & other)
+    return _similarity(first, frozenset(second)) is not None
+
+
+def _similarity(first: frozenset[str], second: frozenset[str]) -> float | None:
+    """The Jaccard similarity of two ledes, or None when they are not similar enough."""
+    shared = len(first & second)
     if shared < STORY_MIN_SHARED:
-        return False
-    return shared / (len(first) + len(other) - shared) >= STORY_MIN_JACCARD
+        return None
+    score = shared / (len(first) + len(second) - shared)
+    return score if score >= STORY_MIN_JACCARD else None
 
 
 def _close_pairs(pairs: np.ndarray, items: Sequence[ArticleAnalysis]) -> np.ndarray:
@@ -85,16 +102,6 @@ def _close_pairs(pairs: np.ndarray, items: Sequence[ArticleAnalysis]) -> np.ndar
     i, j = pairs[:, 0], pairs[:, 1]
     gap = np.maximum(0, np.maximum(first[j] - last[i], first[i] - last[j]))
     return pairs[gap <= STORY_MAX_DAYS]
-
-
-def _roots(links: UnionFind) -> np.ndarray:
-    """Every item's root, by pointer jumping over the parent array (no Python loop)."""
-    roots = np.array(links.parent, dtype=np.int64)
-    while True:
-        jumped = roots[roots]
-        if np.array_equal(jumped, roots):
-            return roots
-        roots = jumped
 
 
 def story_key(analysis: ArticleAnalysis) -> str:
@@ -117,29 +124,43 @@ def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...],
     order = sorted(range(len(analyses)), key=lambda i: (analyses[i].days, analyses[i].slug))
     items = [analyses[i] for i in order]
     index = {a.slug: i for i, a in enumerate(items)}
-    forbidden = {
-        (min(i, index[s]), max(i, index[s]))
-        for i, a in enumerate(items)
-        for s in a.not_same_story
-        if s in index
-    }
-    ledes = [frozenset(a.lede) for a in items]
+    forbidden: dict[int, set[int]] = {}
+    for i, a in enumerate(items):
+        for slug in a.not_same_story:
+            if slug in index and index[slug] != i:
+                forbidden.setdefault(i, set()).add(index[slug])
+                forbidden.setdefault(index[slug], set()).add(i)
+    leaders = _leaders(items, forbidden)
     links = UnionFind(len(items))
-    pairs = _close_pairs(candidate_pairs([a.signature for a in items]), items)
-    # Nearest neighbours in date order first: a long story is joined in the first chunk.
-    pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1] - pairs[:, 0]))]
-    chunk = max(CHUNK_PAIRS, len(items))
-    for start in range(0, len(pairs), chunk):
-        part = pairs[start : start + chunk]
-        roots = _roots(links)
-        part = part[roots[part[:, 0]] != roots[part[:, 1]]]  # already one story: skip
-        for i, j in part.tolist():
-            if (i, j) in forbidden or links.find(i) == links.find(j):
-                continue
-            if _similar(ledes[i], ledes[j]):
-                links.union(i, j)
+    for i, leader in enumerate(leaders):
+        links.union(i, leader)
     for i, item in enumerate(items):
         for slug in item.same_story:
             if slug in index:
                 links.union(i, index[slug])
     return tuple(tuple(items[i].slug for i in group) for group in links.groups())
+
+
+def _leaders(items: Sequence[ArticleAnalysis], forbidden: dict[int, set[int]]) -> list[int]:
+    """Each item's story leader (an index; itself when it leads one), items in date order.
+    An item joins the story, among those of its earlier LSH candidates, whose leader is the
+    most similar to it (the earliest leader on a tie), close enough in time and holding no
+    article its `not_same_story` forbids; otherwise it leads a new story."""
+    ledes = [frozenset(a.lede) for a in items]
+    pairs = _close_pairs(candidate_pairs([a.signature for a in items]), items)
+    pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]  # by later item, then earlier
+    bounds = np.searchsorted(pairs[:, 1], np.arange(len(items) + 1))
+    leader = np.arange(len(items))
+    for j in range(len(items)):
+        earlier = pairs[bounds[j] : bounds[j + 1], 0]
+        best, best_score = j, 0.0
+        for story in np.unique(leader[earlier]).tolist():
+            if not _close_in_time(items[story], items[j]):
+                continue
+            if any(leader[k] == story for k in forbidden.get(j, ()) if k < j):
+                continue
+            score = _similarity(ledes[story], ledes[j])
+            if score is not None and score > best_score:
+                best, best_score = story, score
+        leader[j] = best
+    return leader.tolist()
