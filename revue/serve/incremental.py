@@ -9,6 +9,10 @@ has a key hashing its whole render context, template closure, config and code, a
 outputs whose key changed are rendered again. The compiled templates are kept while the
 templates' hashes stay the same. `compare` tells which output files actually changed, which
 vanished, and which open pages must reload.
+
+A rebuild gives the pages and static files; the search index, made from the whole model by
+a separate program, comes apart (`search_index`), so that the preview can show the pages
+first and add the index after.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
 from ..parallel import default_jobs, run_all
 from ..pipeline import (
+    Plan,
     Source,
     collect,
     plan_site,
@@ -52,13 +57,15 @@ class SourceCache:
 
 @dataclass(frozen=True)
 class Built:
-    """A successful build: every output file and the static files' manifest."""
+    """A successful build: every output file but the search index, the static files'
+    manifest, and the plan the search index is made from (`search_index`)."""
 
     config: Config
     files: Mapping[str, bytes]
     manifest: Mapping[str, str]
     articles: int
     rendered: tuple[str, ...] = ()  # the outputs rendered again (their key changed)
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ def rebuild(
 ) -> Attempt:
     """Build the site again, re-reading only the article files in `changed` (absolute paths)
     and rendering only the outputs whose key changed since the cache's last good build.
+    The search index is left out: `search_index` makes it from the result.
 
     Never raises BuildError: errors are returned in the Attempt, with the cache updated so
     the next attempt only needs the files changed after this one.
@@ -113,7 +121,7 @@ def rebuild(
     kept = SourceCache(config, sources.articles, cache.keys, cache.files, cache.renderer, code)
     if errors:
         return Attempt(kept, None, tuple(errors))
-    plan = with_site_files(plan_site(config, articles, sources.articles, inputs), config)
+    plan = plan_site(config, articles, sources.articles, inputs)
     renderer = cache.renderer
     templates_key = sha(*(f"{k}={v}" for k, v in sorted(inputs.templates.items())))
     if renderer is None or renderer.templates_key != templates_key:
@@ -124,9 +132,19 @@ def rebuild(
     rendered, problems = collect(render_outputs(plan, config, renderer, stale, jobs))
     if problems:
         return Attempt(kept, None, tuple(problems))
-    files = {o: rendered[o] if o in rendered else cache.files[o] for o in sorted(plan.keys)}
-    built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)))
+    files = {o: rendered[o] if o in rendered else cache.files[o] for o in plan.keys}
+    built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)), plan)
     return Attempt(SourceCache(config, sources.articles, plan.keys, files, renderer, code), built)
+
+
+def search_index(built: Built) -> dict[str, bytes]:
+    """The search index's files for a build, `{path: bytes}` (the files `with_site_files`
+    adds to its pages). Raises BuildError when the indexer is missing or fails."""
+    plan = built.plan
+    if plan is None:
+        return {}
+    full = with_site_files(plan, built.config)
+    return {name: data for name, data in full.static.items() if name not in plan.static}
 
 
 def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Path]) -> SourceCache:

@@ -1,31 +1,35 @@
 """The preview server: build, serve, watch, rebuild, tell the browsers; stop on Ctrl-C.
 
-Three threads: the main one waits for Ctrl-C, one serves HTTP (a thread per request), one
-watches the sources and rebuilds. After a successful rebuild only the output files whose
-bytes changed are written and announced; after a failed one the last good site is still
-served and every open tab shows the errors.
+Four threads: the main one waits for Ctrl-C, one serves HTTP (a thread per request), one
+watches the sources and rebuilds, one does what can follow the browsers' news. After a
+successful rebuild the new pages are served and the tabs whose page changed are told at
+once; then the last thread writes the output files whose bytes changed, makes the search
+index, serves it and writes it. After a failed rebuild the last good site is still served
+and every open tab shows the errors.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Collection
+from collections import ChainMap
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..config import load_config
-from ..errors import SourceError
+from ..errors import BuildError, SourceError
 from ..lock import BuildLocked, build_lock
 from ..output import write_site
 from .http import PreviewServer
-from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild
+from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild, search_index
 from .live import LiveSite
-from .outputs import update_output
+from .outputs import sync_output
 from .watch import SourceFilter, snapshot, watch_sources, watched_folders
 
 
@@ -48,7 +52,8 @@ class ServeOptions:
 @dataclass(frozen=True)
 class Rebuilt:
     """One rebuild, timed with time.time(): when the watcher reported the change, when the
-    build was published, what changed; `errors` when it failed."""
+    build was published (the output folder and the search index follow), what changed;
+    `errors` when it failed."""
 
     detected: float
     finished: float
@@ -88,6 +93,11 @@ class DevServer:
         self.stop_event = threading.Event()
         self.cache = SourceCache()
         self.good: Built | None = None
+        self.search: Mapping[str, bytes] = {}  # the search index served with self.good
+        # What the last published build leaves to do, for the "revue-after" thread:
+        self.state = threading.Condition()  # guards good, search, unwritten and unindexed
+        self.unwritten: set[str] = set()  # outputs whose file is not yet the served one
+        self.unindexed: Built | None = None  # a build whose search index is not made yet
         self.threads: list[threading.Thread] = []
         self.httpd: PreviewServer | None = None
         self.url = ""
@@ -125,6 +135,7 @@ class DevServer:
         self._finish(self._attempt(()), started, ())
         self._spawn("revue-http", lambda: self.httpd.serve_forever(poll_interval=0.1))
         self._spawn("revue-watch", lambda: self._watch(sources))
+        self._spawn("revue-after", self._follow)
         self._say(f"Serving the site at {self.url} (Ctrl-C to stop).")
         return self.url
 
@@ -136,6 +147,8 @@ class DevServer:
     def stop(self) -> None:
         """Stop watching and serving, end every open event stream, and free the port."""
         self.stop_event.set()
+        with self.state:
+            self.state.notify_all()
         self.live.close()
         if self.httpd is not None:
             if any(t.name == "revue-http" for t in self.threads):
@@ -199,37 +212,40 @@ class DevServer:
             self.on_rebuild(report)
 
     def _publish(self, built: Built, detected: float, sources: tuple[str, ...]) -> Rebuilt:
-        """Serve the new site, tell the tabs that changed, then write the changed outputs
-        (under the build lock: the preview never waits for a `build` writing the folder)."""
+        """Serve the new site and tell the tabs that changed; leave writing the changed
+        outputs and making the search index to the "revue-after" thread (the first build
+        does both before it is served)."""
         base_path = self.httpd.base_path
-        if self.good is None:
+        first = self.good is None
+        if first:
             changes = compare({}, built.files)
             reload: tuple[str, ...] = ("*",)
+            search = self._index(built) or {}
+            files = {**built.files, **search}
+            with self.state:
+                self.good, self.search = built, search
+                self.live.publish(ChainMap(built.files, search), reload)
+            self._write(lambda: write_site(files, self.output))
         else:
             changes = compare(self.good.files, built.files, self.good.manifest, built.manifest)
             reload = tuple(page_url(p, base_path) for p in changes.pages)
         sheets = tuple((base_path + old, base_path + new) for old, new in changes.stylesheets)
-        first = self.good is None
-        self.good = built
-        self.live.publish(built.files, reload, sheets)
-        try:  # the same lock as `build`: never two writers in the output folder at once
-            with build_lock(self.output, on_wait=lambda line: print(line, file=self.err)):
-                if first:
-                    write_site(built.files, self.output)
-                else:
-                    update_output(self.output, built.files, changes.written, changes.removed)
-        except BuildLocked as error:  # pages are served from memory: only the copy waits
-            print(
-                f"{error}; {self.output.name}/ was not updated (the preview is): "
-                "run `python build.py` when the other build is done.",
-                file=self.err,
-            )
+        if not first:
+            with self.state:
+                self.good = built
+                # Until the new search index is made, the search page still queries the
+                # previous one: an edited article may be found by its old words, a new one
+                # not yet, and a result may lead to a page that has just been removed.
+                self.live.publish(ChainMap(built.files, self.search), reload, sheets)
+                self.unwritten.update(changes.written, changes.removed)
+                self.unindexed = built
+                self.state.notify_all()
         finished = time.time()
         took = f"{finished - detected:.2f} s"
         if first:
             pages = sum(1 for name in built.files if name.endswith(".html"))
             self._say(
-                f"Built {built.articles} articles ({pages} pages, {len(built.files)} files) "
+                f"Built {built.articles} articles ({pages} pages, {len(files)} files) "
                 f"in {took}; watching content/, templates/, static/ and site.toml."
             )
         elif changes.empty:
@@ -242,6 +258,65 @@ class DevServer:
                 f"{_count(len(sheets), 'stylesheet')} swapped."
             )
         return Rebuilt(detected, finished, sources, changes.written, changes.removed, reload)
+
+    def _follow(self) -> None:
+        """After each published build: bring the output folder in step with the served
+        site, then make, serve and write the search index of the newest build (skipping
+        those of builds already replaced). Ends once stopped with nothing left to write."""
+        while True:
+            with self.state:
+                self.state.wait_for(
+                    lambda: self.unwritten or self.unindexed or self.stop_event.is_set()
+                )
+                if self.stop_event.is_set() and not self.unwritten:
+                    return
+                names, self.unwritten = self.unwritten, set()
+                files = ChainMap(self.good.files, self.search)
+                built, self.unindexed = self.unindexed, None
+            if names:
+                self._write(functools.partial(sync_output, self.output, files, names))
+            if built is None or self.stop_event.is_set():
+                continue
+            search = self._index(built)
+            if search is None:
+                continue
+            with self.state:
+                old = self.search
+                self.unwritten.update(n for n, data in search.items() if old.get(n) != data)
+                self.unwritten.update(n for n in old if n not in search)
+                self.search = search
+                self.live.complete(ChainMap(self.good.files, search))
+
+    def _index(self, built: Built) -> Mapping[str, bytes] | None:
+        """The search index of a build, or None after showing why it could not be made."""
+        try:
+            return search_index(built)
+        except BuildError as error:
+            errors = tuple(str(e) for e in error.errors)
+        except Exception as error:
+            traceback.print_exc(file=self.err)
+            errors = (f"revue: internal error: {error!r}",)
+        self.live.warn(errors)
+        for line in errors:
+            self._say(line, self.err)
+        self._say("The search index could not be made: search shows the last one.", self.err)
+        return None
+
+    def _write(self, update: Callable[[], None]) -> None:
+        """Update the output folder under the build lock (the same lock as `build`: never
+        two writers there at once; pages are served from memory, so only the copy waits)."""
+        try:
+            with build_lock(self.output, on_wait=lambda line: print(line, file=self.err)):
+                update()
+        except BuildLocked as error:
+            print(
+                f"{error}; {self.output.name}/ was not updated (the preview is): "
+                "run `python build.py` when the other build is done.",
+                file=self.err,
+            )
+        except Exception as error:  # e.g. the output folder cannot be written
+            traceback.print_exc(file=self.err)
+            self.live.warn((f"revue: internal error: {error!r}",))
 
     def _shown(self, path: Path) -> str:
         try:
