@@ -45,7 +45,7 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str | None = None
-    step: int = 20  # ms without new events that ends a burst of changes
+    step: int = 5  # ms without a newly changed path that ends a batch (watch.py)
     debounce: int = 1600  # ms at most to group a long burst
 
 
@@ -227,7 +227,8 @@ class DevServer:
                 self.live.publish(ChainMap(built.files, search), reload)
             self._write(lambda: write_site(files, self.output))
         else:
-            changes = compare(self.good.files, built.files, self.good.manifest, built.manifest)
+            was = self.good
+            changes = compare(was.files, built.files, was.manifest, built.manifest, built.rendered)
             reload = tuple(page_url(p, base_path) for p in changes.pages)
         sheets = tuple((base_path + old, base_path + new) for old, new in changes.stylesheets)
         if not first:
