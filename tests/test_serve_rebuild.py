@@ -44,6 +44,8 @@ def test_editing_an_article_body_rewrites_its_page_and_the_lists_showing_it(
     assert site_pages(changes.removed) == ()
     assert set(changes.pages) == {p for p in changes.written if p.endswith(".html")}
     assert b"Le nouveau texte" in second.built.files["articles/alpha/index.html"]
+    # comparing only the outputs rendered again finds the same changes
+    assert compare(first.built.files, second.built.files, rendered=second.built.rendered) == changes
 
 
 def test_renaming_an_article_removes_its_old_page(tmp_path: Path) -> None:
@@ -76,6 +78,7 @@ def test_adding_and_deleting_articles_update_the_lists(tmp_path: Path) -> None:
     gamma.unlink()
     third = rebuild(root, None, second.cache, [added, gamma])
     changes = compare(second.built.files, third.built.files)
+    assert compare(second.built.files, third.built.files, rendered=third.built.rendered) == changes
     assert set(site_pages(changes.removed)) == {
         "articles/epsilon/index.html",
         "articles/gamma/index.html",
@@ -246,3 +249,31 @@ def test_the_search_index_comes_apart_from_the_pages(tmp_path: Path) -> None:
     assert changed and all(n.startswith("pagefind/") for n in changed)
     third = rebuild(root, None, second.cache, [gamma])  # saved again, same bytes
     assert search_index(third.built) == search_index(second.built)
+
+
+def test_the_articles_folder_is_listed_again_only_when_files_come_or_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    listed: list[int] = []
+    real = incremental.article_paths
+
+    def counting(config):
+        listed.append(1)
+        return real(config)
+
+    monkeypatch.setattr(incremental, "article_paths", counting)
+    beta = edit(root / "content/articles/2024-03-02-beta.md", "Le texte", "Un texte")
+    month = edit(root / "templates/month.html", "{% block main %}", "{% block main %}<!-- m -->")
+    second = rebuild(root, None, first.cache, [beta, month])
+    assert listed == []
+    assert list(second.cache.articles) == list(first.cache.articles)
+    assert b"Un texte de Beta" in second.built.files["articles/beta/index.html"]
+    added = write_article(root, "2024-03-05-delta", "Delta", "Un texte.", date="2024-03-05")
+    third = rebuild(root, None, second.cache, [added])
+    assert listed == [1] and "articles/delta/index.html" in third.built.files
+    added.unlink()
+    fourth = rebuild(root, None, third.cache, [added])
+    assert listed == [1, 1] and "articles/delta/index.html" not in fourth.built.files
+    assert list(fourth.cache.articles) == list(first.cache.articles)

@@ -132,7 +132,9 @@ def rebuild(
     rendered, problems = collect(render_outputs(plan, config, renderer, stale, jobs))
     if problems:
         return Attempt(kept, None, tuple(problems))
-    files = {o: rendered[o] if o in rendered else cache.files[o] for o in plan.keys}
+    files = {**cache.files, **rendered}
+    for output in cache.files.keys() - plan.keys.keys():  # outputs the site no longer has
+        del files[output]
     built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)), plan)
     return Attempt(SourceCache(config, sources.articles, plan.keys, files, renderer, code), built)
 
@@ -148,35 +150,82 @@ def search_index(built: Built) -> dict[str, bytes]:
 
 
 def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Path]) -> SourceCache:
-    """The cache updated for the article files on disk now, in the order of article_paths."""
-    changed = {str(path) for path in changed}
-    folders = tuple(path + os.sep for path in changed)
+    """The cache updated for the article files on disk now, in the order of article_paths.
+
+    When every changed path is an article file the cache knows and that is still there (an
+    article edited), or lies outside the articles' folder, only those files are read again;
+    otherwise (an article added, deleted or renamed, a folder changed, a new config) the
+    folder is listed again.
+    """
     reuse = cache.config == config
-    articles: dict[str, Parsed] = {}
+    edited = _edited_articles(config, cache, changed) if reuse else None
+    if edited is not None:
+        articles = dict(cache.articles)
+        candidates = edited
+    else:
+        articles, candidates = _listed_articles(config, cache if reuse else SourceCache(), changed)
     fresh: list[tuple[str, bytes]] = []
-    for path in article_paths(config):
-        shown = path.relative_to(config.root).as_posix()
-        known = cache.articles.get(shown)
-        if reuse and known is not None and not _touched(str(path), changed, folders):
-            articles[shown] = known
-            continue
+    for shown, path in candidates:
         try:
             data = path.read_bytes()
         except FileNotFoundError:  # deleted since the folder was listed
+            del articles[shown]
             continue
         except OSError as error:  # unreadable for now: an error until it can be read
             problem = SourceError(shown, 0, f"cannot be read ({error.strerror}): check it")
             articles[shown] = Parsed("", None, (problem,))
             continue
-        if reuse and known is not None and known.digest == sha(data):
+        known = cache.articles.get(shown) if reuse else None
+        if known is not None and known.digest == sha(data):
             articles[shown] = known
         else:
-            articles[shown] = None  # type: ignore[assignment]  # keeps the path order
             fresh.append((shown, data))
     jobs = default_jobs() if len(fresh) >= 200 else 1
     for (shown, _), parsed in zip(fresh, run_all(_read, config, fresh, jobs), strict=True):
         articles[shown] = parsed
     return SourceCache(config, articles)
+
+
+def _edited_articles(
+    config: Config, cache: SourceCache, changed: Collection[Path]
+) -> list[tuple[str, Path]] | None:
+    """(shown path, path) of the changed article files, when each changed path is either an
+    article file the cache holds that is still a file, or outside the articles' folder;
+    None when the folder must be listed again."""
+    if not cache.articles:
+        return None
+    folder = config.root / config.content_dir / "articles"
+    edited = []
+    for path in changed:
+        if not path.is_relative_to(folder):
+            if folder.is_relative_to(path):  # the folder itself or one holding it
+                return None
+            continue
+        shown = path.relative_to(config.root).as_posix()
+        if shown not in cache.articles or not path.is_file():
+            return None
+        edited.append((shown, path))
+    return edited
+
+
+def _listed_articles(
+    config: Config, cache: SourceCache, changed: Collection[Path]
+) -> tuple[dict[str, Parsed], list[tuple[str, Path]]]:
+    """Every article file listed again, in order: those the cache holds and that did not
+    change, and placeholders for the others, with their (shown path, path) to read."""
+    changed = {str(path) for path in changed}
+    folders = tuple(path + os.sep for path in changed)
+    articles: dict[str, Parsed] = {}
+    candidates = []
+    for path in article_paths(config):
+        shown = path.relative_to(config.root).as_posix()
+        known = cache.articles.get(shown)
+        if known is not None and not _touched(str(path), changed, folders):
+            articles[shown] = known
+        else:
+            articles[shown] = None  # type: ignore[assignment]  # keeps the path order
+            candidates.append((shown, path))
+    return articles, candidates
 
 
 def _read(config: Config, item: tuple[str, bytes]) -> Parsed:
@@ -194,10 +243,17 @@ def compare(
     new: Mapping[str, bytes],
     old_manifest: Mapping[str, str] | None = None,
     new_manifest: Mapping[str, str] | None = None,
+    rendered: Collection[str] | None = None,
 ) -> OutputChanges:
-    """The output files that differ between two builds, and what browsers should do."""
-    written = tuple(sorted(p for p, data in new.items() if old.get(p) != data))
-    removed = tuple(sorted(p for p in old if p not in new))
+    """The output files that differ between two builds, and what browsers should do.
+
+    `rendered`, when given, are the outputs of `new` that may differ from `old`: any other
+    output that both builds have holds the same bytes (`Built.rendered` when `old` is the
+    build the cache came from), so only those are compared.
+    """
+    maybe = new.keys() if rendered is None else rendered
+    written = tuple(sorted(p for p in maybe if old.get(p) != new[p]))
+    removed = tuple(sorted(old.keys() - new.keys()))
     stylesheets = tuple(
         (old_manifest[name], url)
         for name, url in sorted((new_manifest or {}).items())
