@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from browser import REPO, edit, preview, sample_project
 
+from revue.errors import BuildError, SourceError
+from revue.serve import follow
 from revue.serve.client import inject, live_script
 from revue.serve.http import cache_control, resolve
 from revue.serve.incremental import page_url
@@ -209,7 +211,7 @@ def test_the_search_index_follows_the_pages_on_the_server_and_on_disk(tmp_path: 
         while (output / entry).read_bytes() == first:
             assert time.monotonic() < deadline, "the search index was never written"
             time.sleep(0.05)
-    search = dict(server.search)  # stopping waited for the files left to write
+    search = dict(server.follower.search)  # stopping waited for the files left to write
     on_disk = {
         p.relative_to(output).as_posix(): p.read_bytes()
         for p in (output / "pagefind").rglob("*")
@@ -221,6 +223,26 @@ def test_the_search_index_follows_the_pages_on_the_server_and_on_disk(tmp_path: 
         for p in output.rglob("*")
         if p.is_file() and not p.relative_to(output).as_posix().startswith("pagefind/")
     }
+
+
+def test_a_search_index_failure_is_shown_while_the_pages_still_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    with preview(root) as server:
+
+        def failing(built):
+            raise BuildError([SourceError("pagefind", 0, "the indexer stopped")])
+
+        monkeypatch.setattr(follow, "search_index", failing)
+        edit(root / "content/articles/2024-03-01-alpha.md", "Le texte", "Le nouveau texte")
+        deadline = time.monotonic() + 30
+        while server.live.errors != ("pagefind: the indexer stopped",):
+            assert time.monotonic() < deadline, "the failure was never shown"
+            time.sleep(0.05)
+        assert b"Le nouveau texte" in _get(server.url, "/articles/alpha/")[2]
+        assert _get(server.url, "/pagefind/pagefind.js")[0] == 200  # the last index
+    assert "pagefind: the indexer stopped\n" in server.err.getvalue()
 
 
 def test_under_a_subpath_everything_lives_below_it(tmp_path: Path) -> None:

@@ -1,35 +1,30 @@
 """The preview server: build, serve, watch, rebuild, tell the browsers; stop on Ctrl-C.
 
 Four threads: the main one waits for Ctrl-C, one serves HTTP (a thread per request), one
-watches the sources and rebuilds, one does what can follow the browsers' news. After a
-successful rebuild the new pages are served and the tabs whose page changed are told at
-once; then the last thread writes the output files whose bytes changed, makes the search
-index, serves it and writes it. After a failed rebuild the last good site is still served
-and every open tab shows the errors.
+watches the sources and rebuilds, one follows each publication (revue/serve/follow.py).
+After a successful rebuild the new pages are served and the tabs whose page changed are
+told at once; the output files whose bytes changed and the search index follow. After a
+failed rebuild the last good site is still served and every open tab shows the errors.
 """
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import sys
 import threading
 import time
 import traceback
-from collections import ChainMap
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..config import load_config
-from ..errors import BuildError, SourceError
-from ..lock import BuildLocked, build_lock
-from ..output import write_site
+from ..errors import SourceError
+from .follow import Follower
 from .http import PreviewServer
-from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild, search_index
+from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild
 from .live import LiveSite
-from .outputs import sync_output
 from .watch import SourceFilter, snapshot, watch_sources, watched_folders
 
 
@@ -93,13 +88,9 @@ class DevServer:
         self.stop_event = threading.Event()
         self.cache = SourceCache()
         self.good: Built | None = None
-        self.search: Mapping[str, bytes] = {}  # the search index served with self.good
-        # What the last published build leaves to do, for the "revue-after" thread:
-        self.state = threading.Condition()  # guards good, search, unwritten and unindexed
-        self.unwritten: set[str] = set()  # outputs whose file is not yet the served one
-        self.unindexed: Built | None = None  # a build whose search index is not made yet
         self.threads: list[threading.Thread] = []
         self.httpd: PreviewServer | None = None
+        self.follower: Follower | None = None
         self.url = ""
 
     def start(self) -> str:
@@ -107,6 +98,7 @@ class DevServer:
         options = self.options
         config = load_config(self.root)  # BuildError when there is no usable site.toml
         self.output = (self.root / config.output_dir).resolve()
+        self.follower = Follower(self.live, self.output, self.err)
         if not is_loopback(options.host):
             self._say(
                 f"Warning: {options.host} is not a loopback address: other machines can "
@@ -135,7 +127,7 @@ class DevServer:
         self._finish(self._attempt(()), started, ())
         self._spawn("revue-http", lambda: self.httpd.serve_forever(poll_interval=0.1))
         self._spawn("revue-watch", lambda: self._watch(sources))
-        self._spawn("revue-after", self._follow)
+        self._spawn("revue-follow", self.follower.run)
         self._say(f"Serving the site at {self.url} (Ctrl-C to stop).")
         return self.url
 
@@ -147,8 +139,8 @@ class DevServer:
     def stop(self) -> None:
         """Stop watching and serving, end every open event stream, and free the port."""
         self.stop_event.set()
-        with self.state:
-            self.state.notify_all()
+        if self.follower is not None:
+            self.follower.stop()
         self.live.close()
         if self.httpd is not None:
             if any(t.name == "revue-http" for t in self.threads):
@@ -212,41 +204,28 @@ class DevServer:
             self.on_rebuild(report)
 
     def _publish(self, built: Built, detected: float, sources: tuple[str, ...]) -> Rebuilt:
-        """Serve the new site and tell the tabs that changed; leave writing the changed
-        outputs and making the search index to the "revue-after" thread (the first build
-        does both before it is served)."""
+        """Serve the new site and tell the tabs that changed (the output folder and the
+        search index follow; the first build waits for both before it is served)."""
         base_path = self.httpd.base_path
         first = self.good is None
         if first:
             changes = compare({}, built.files)
             reload: tuple[str, ...] = ("*",)
-            search = self._index(built) or {}
-            files = {**built.files, **search}
-            with self.state:
-                self.good, self.search = built, search
-                self.live.publish(ChainMap(built.files, search), reload)
-            self._write(lambda: write_site(files, self.output))
+            sheets: tuple[tuple[str, str], ...] = ()
+            count = self.follower.first(built)
         else:
             was = self.good
             changes = compare(was.files, built.files, was.manifest, built.manifest, built.rendered)
             reload = tuple(page_url(p, base_path) for p in changes.pages)
-        sheets = tuple((base_path + old, base_path + new) for old, new in changes.stylesheets)
-        if not first:
-            with self.state:
-                self.good = built
-                # Until the new search index is made, the search page still queries the
-                # previous one: an edited article may be found by its old words, a new one
-                # not yet, and a result may lead to a page that has just been removed.
-                self.live.publish(ChainMap(built.files, self.search), reload, sheets)
-                self.unwritten.update(changes.written, changes.removed)
-                self.unindexed = built
-                self.state.notify_all()
+            sheets = tuple((base_path + old, base_path + new) for old, new in changes.stylesheets)
+            self.follower.publish(built, changes, reload, sheets)
+        self.good = built
         finished = time.time()
         took = f"{finished - detected:.2f} s"
         if first:
             pages = sum(1 for name in built.files if name.endswith(".html"))
             self._say(
-                f"Built {built.articles} articles ({pages} pages, {len(files)} files) "
+                f"Built {built.articles} articles ({pages} pages, {count} files) "
                 f"in {took}; watching content/, templates/, static/ and site.toml."
             )
         elif changes.empty:
@@ -259,65 +238,6 @@ class DevServer:
                 f"{_count(len(sheets), 'stylesheet')} swapped."
             )
         return Rebuilt(detected, finished, sources, changes.written, changes.removed, reload)
-
-    def _follow(self) -> None:
-        """After each published build: bring the output folder in step with the served
-        site, then make, serve and write the search index of the newest build (skipping
-        those of builds already replaced). Ends once stopped with nothing left to write."""
-        while True:
-            with self.state:
-                self.state.wait_for(
-                    lambda: self.unwritten or self.unindexed or self.stop_event.is_set()
-                )
-                if self.stop_event.is_set() and not self.unwritten:
-                    return
-                names, self.unwritten = self.unwritten, set()
-                files = ChainMap(self.good.files, self.search)
-                built, self.unindexed = self.unindexed, None
-            if names:
-                self._write(functools.partial(sync_output, self.output, files, names))
-            if built is None or self.stop_event.is_set():
-                continue
-            search = self._index(built)
-            if search is None:
-                continue
-            with self.state:
-                old = self.search
-                self.unwritten.update(n for n, data in search.items() if old.get(n) != data)
-                self.unwritten.update(n for n in old if n not in search)
-                self.search = search
-                self.live.complete(ChainMap(self.good.files, search))
-
-    def _index(self, built: Built) -> Mapping[str, bytes] | None:
-        """The search index of a build, or None after showing why it could not be made."""
-        try:
-            return search_index(built)
-        except BuildError as error:
-            errors = tuple(str(e) for e in error.errors)
-        except Exception as error:
-            traceback.print_exc(file=self.err)
-            errors = (f"revue: internal error: {error!r}",)
-        self.live.warn(errors)
-        for line in errors:
-            self._say(line, self.err)
-        self._say("The search index could not be made: search shows the last one.", self.err)
-        return None
-
-    def _write(self, update: Callable[[], None]) -> None:
-        """Update the output folder under the build lock (the same lock as `build`: never
-        two writers there at once; pages are served from memory, so only the copy waits)."""
-        try:
-            with build_lock(self.output, on_wait=lambda line: print(line, file=self.err)):
-                update()
-        except BuildLocked as error:
-            print(
-                f"{error}; {self.output.name}/ was not updated (the preview is): "
-                "run `python build.py` when the other build is done.",
-                file=self.err,
-            )
-        except Exception as error:  # e.g. the output folder cannot be written
-            traceback.print_exc(file=self.err)
-            self.live.warn((f"revue: internal error: {error!r}",))
 
     def _shown(self, path: Path) -> str:
         try:
