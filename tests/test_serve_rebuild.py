@@ -277,3 +277,30 @@ def test_the_articles_folder_is_listed_again_only_when_files_come_or_go(
     fourth = rebuild(root, None, third.cache, [added])
     assert listed == [1, 1] and "articles/delta/index.html" not in fourth.built.files
     assert list(fourth.cache.articles) == list(first.cache.articles)
+
+
+def test_an_article_saved_unchanged_gives_the_last_build_without_planning_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    planned: list[int] = []
+    real = incremental.plan_site
+
+    def counting(*args):
+        planned.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(incremental, "plan_site", counting)
+    alpha = root / "content/articles/2024-03-01-alpha.md"
+    alpha.write_bytes(alpha.read_bytes())
+    again = rebuild(root, None, first.cache, [alpha])
+    assert planned == [] and again.built.files == first.built.files
+    assert again.built.plan is first.built.plan and again.built.rendered == ()
+    # After a failed attempt the articles are no longer those of the last good build.
+    base = edit(root / "templates/base.html", "<main", "{% if %}<main")
+    edit(alpha, "Le texte", "Le nouveau texte")
+    failed = rebuild(root, None, again.cache, [base, alpha])
+    assert failed.built is None and planned == [1]
+    still = rebuild(root, None, failed.cache, [alpha])  # saved again: the template is broken
+    assert still.built is None and planned == [1, 1]

@@ -43,6 +43,7 @@ class Follower:
         self.search: Mapping[str, bytes] = {}  # the search index served with them
         self.unwritten: set[str] = set()  # outputs whose file is not yet the served one
         self.unindexed: Built | None = None  # a build whose search index is not made yet
+        self.indexed: object = None  # the plan of the last build whose index was asked for
         self.stopping = False
 
     def first(self, built: Built) -> int:
@@ -51,7 +52,7 @@ class Follower:
         self.live.publish(built.files, ("*",))
         search = self._index(built) or {}
         with self.condition:
-            self.pages, self.search = built.files, search
+            self.pages, self.search, self.indexed = built.files, search, built.plan
             self.live.complete(ChainMap(built.files, search))
         files = {**built.files, **search}
         self._write(functools.partial(write_site, files, self.output))
@@ -69,7 +70,8 @@ class Follower:
             self.pages = built.files
             self.live.publish(ChainMap(built.files, self.search), reload, stylesheets)
             self.unwritten.update(changes.written, changes.removed)
-            self.unindexed = built
+            if built.plan is not self.indexed:  # not the same build given again
+                self.unindexed, self.indexed = built, built.plan
             self.condition.notify_all()
 
     def run(self) -> None:

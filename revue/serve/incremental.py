@@ -45,7 +45,8 @@ Parsed = Source  # one article file as last read: its digest, what validating it
 @dataclass(frozen=True)
 class SourceCache:
     """What a rebuild reuses: parsed article files keyed by their shown path (valid for
-    `config`), and the key and bytes of every output of the last good build."""
+    `config`), and the key and bytes of every output of the last good build; `plan` is that
+    build's plan when it was made from exactly these articles (the last attempt succeeded)."""
 
     config: Config | None = None
     articles: Mapping[str, Parsed] = field(default_factory=dict)
@@ -53,6 +54,7 @@ class SourceCache:
     files: Mapping[str, bytes] = field(default_factory=dict)
     renderer: Renderer | None = None
     code: str = ""
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True)
@@ -115,12 +117,15 @@ def rebuild(
     if base_url:
         config = config.with_base_url(base_url)
     code = cache.code or code_version()
-    inputs = read_inputs(config, code)
     sources = refresh_articles(config, cache, changed)
     articles, errors = valid_articles(sources.articles)
     kept = SourceCache(config, sources.articles, cache.keys, cache.files, cache.renderer, code)
     if errors:
         return Attempt(kept, None, tuple(errors))
+    if _same_site(config, cache, sources, changed):  # e.g. an article saved with no change
+        built = Built(config, cache.files, cache.plan.manifest, len(articles), (), cache.plan)
+        return Attempt(cache, built)
+    inputs = read_inputs(config, code)
     plan = plan_site(config, articles, sources.articles, inputs)
     renderer = cache.renderer
     templates_key = sha(*(f"{k}={v}" for k, v in sorted(inputs.templates.items())))
@@ -136,7 +141,25 @@ def rebuild(
     for output in cache.files.keys() - plan.keys.keys():  # outputs the site no longer has
         del files[output]
     built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)), plan)
-    return Attempt(SourceCache(config, sources.articles, plan.keys, files, renderer, code), built)
+    cache = SourceCache(config, sources.articles, plan.keys, files, renderer, code, plan)
+    return Attempt(cache, built)
+
+
+def _same_site(
+    config: Config, cache: SourceCache, sources: SourceCache, changed: Collection[Path]
+) -> bool:
+    """Whether the cache's last good build is still the site: it was made from the cached
+    articles, only article files changed, and each was found as it was cached."""
+    if cache.plan is None or cache.config != config or not changed:
+        return False
+    folder = config.root / config.content_dir / "articles"
+    for path in changed:
+        if not path.is_relative_to(folder) or path == folder:
+            return False
+        shown = path.relative_to(config.root).as_posix()
+        if sources.articles.get(shown) is not cache.articles.get(shown):
+            return False
+    return sources.articles.keys() == cache.articles.keys()
 
 
 def search_index(built: Built) -> dict[str, bytes]:
