@@ -10,9 +10,9 @@ outputs whose key changed are rendered again. The compiled templates are kept wh
 templates' hashes stay the same. `compare` tells which output files actually changed, which
 vanished, and which open pages must reload.
 
-A rebuild gives the pages and static files; the search index, made from the whole model by
-a separate program, comes apart (`search_index`), so that the preview can show the pages
-first and add the index after.
+A rebuild gives every output file, or, with `index=False`, all but the search index, which
+is made from the whole model by a separate program: the preview shows the pages first and
+adds the index after (`search_index`).
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ class SourceCache:
 
 @dataclass(frozen=True)
 class Built:
-    """A successful build: every output file but the search index, the static files'
-    manifest, and the plan the search index is made from (`search_index`)."""
+    """A successful build: its output files, the static files' manifest, and its plan
+    (that `search_index` makes the index from when the build left it out)."""
 
     config: Config
     files: Mapping[str, bytes]
@@ -101,11 +101,16 @@ class OutputChanges:
 
 
 def rebuild(
-    root: Path, base_url: str | None, cache: SourceCache, changed: Collection[Path]
+    root: Path,
+    base_url: str | None,
+    cache: SourceCache,
+    changed: Collection[Path],
+    index: bool = True,
 ) -> Attempt:
     """Build the site again, re-reading only the article files in `changed` (absolute paths)
     and rendering only the outputs whose key changed since the cache's last good build.
-    The search index is left out: `search_index` makes it from the result.
+    With `index=False` the search index is left out (`search_index` makes it from the
+    result); a chain of rebuilds from one cache should keep the same `index`.
 
     Never raises BuildError: errors are returned in the Attempt, with the cache updated so
     the next attempt only needs the files changed after this one.
@@ -127,6 +132,8 @@ def rebuild(
         return Attempt(cache, built)
     inputs = read_inputs(config, code)
     plan = plan_site(config, articles, sources.articles, inputs)
+    if index:
+        plan = with_site_files(plan, config)
     renderer = cache.renderer
     templates_key = sha(*(f"{k}={v}" for k, v in sorted(inputs.templates.items())))
     if renderer is None or renderer.templates_key != templates_key:
@@ -163,8 +170,8 @@ def _same_site(
 
 
 def search_index(built: Built) -> dict[str, bytes]:
-    """The search index's files for a build, `{path: bytes}` (the files `with_site_files`
-    adds to its pages). Raises BuildError when the indexer is missing or fails."""
+    """The search index's files for a build made with `index=False`, `{path: bytes}` (the
+    files `with_site_files` adds). Raises BuildError when the indexer is missing or fails."""
     plan = built.plan
     if plan is None:
         return {}

@@ -176,7 +176,7 @@ class DevServer:
     def _attempt(self, changed: Collection[Path]) -> Attempt:
         """Rebuild; a crash of the builder itself is reported like a build error."""
         try:
-            return rebuild(self.root, self.base_url, self.cache, changed)
+            return rebuild(self.root, self.base_url, self.cache, changed, index=False)
         except Exception as error:
             traceback.print_exc(file=self.err)
             problem = SourceError("revue", 0, f"internal error: {error!r}")
