@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import os
@@ -16,8 +17,10 @@ from pathlib import Path
 import pytest
 from browser import REPO, edit, preview, sample_project
 
+from revue.errors import BuildError, SourceError
+from revue.serve import follow
 from revue.serve.client import inject, live_script
-from revue.serve.http import resolve
+from revue.serve.http import cache_control, resolve
 from revue.serve.incremental import page_url
 from revue.serve.live import HISTORY, LiveSite
 from revue.serve.server import is_loopback
@@ -81,6 +84,16 @@ def test_request_paths_under_a_subpath(raw: str, kind: str, value: str) -> None:
     assert (target.kind, target.value) == (kind, value)
 
 
+def test_only_files_named_after_their_bytes_are_cached_for_good() -> None:
+    css = b"body { color: red; }"
+    hashed = f"static/style.{hashlib.sha256(css).hexdigest()[:10]}.css"
+    assert cache_control(hashed, css) == "max-age=31536000, immutable"
+    assert cache_control(hashed, css + b" ") == "no-cache"  # not the bytes it was named after
+    assert cache_control("static/style.css", css) == "no-cache"
+    assert cache_control("index.html", css) == "no-cache"
+    assert cache_control("pagefind/pagefind.js", css) == "no-cache"
+
+
 def test_page_urls() -> None:
     assert page_url("index.html", "/revue/") == "/revue/"
     assert page_url("articles/a/index.html", "/revue/") == "/revue/articles/a/"
@@ -90,7 +103,7 @@ def test_page_urls() -> None:
 def test_the_script_goes_before_the_last_body_end() -> None:
     script = live_script("/__revue__/events", "/", 3, "abc")
     page = inject(b"<html><body><p>x</p></BODY>\n</html>\n", script)
-    assert page.startswith(b"<html><body><p>x</p><script>")
+    assert page.startswith(b"<html><body><p>x</p><script data-revue>")
     assert page.endswith(b"</script>\n</BODY>\n</html>\n")
     assert inject(b"<p>x</p>", script).endswith(b"</script>\n")
     assert '"number": 3' in script and '"served": "/"' in script
@@ -175,10 +188,61 @@ def test_the_server_serves_pages_with_the_script_and_the_404_page(tmp_path: Path
         css = next(name for name in server.good.files if name.endswith(".css"))
         status, headers, body = _get(server.url, "/" + css)
         assert status == 200 and headers["Content-Type"] == "text/css; charset=utf-8"
+        assert headers["Cache-Control"] == "max-age=31536000, immutable"
         assert b"__revue__" not in body
     built = (root / "_site" / "articles/alpha/index.html").read_bytes()
     assert b"__revue__" not in built  # the script is added when serving, never written
     assert re.match(r"Built 3 articles \(\d+ pages, \d+ files\) in ", server.out.getvalue())
+
+
+def test_the_search_index_follows_the_pages_on_the_server_and_on_disk(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    output = root / "_site"
+    with preview(root) as server:
+        entry = "pagefind/pagefind-entry.json"
+        first = _get(server.url, "/" + entry)[2]
+        assert first == (output / entry).read_bytes()
+        edit(root / "content/articles/2024-03-01-alpha.md", "Le texte", "Le nouveau texte")
+        deadline = time.monotonic() + 30
+        while _get(server.url, "/" + entry)[2] == first:
+            assert time.monotonic() < deadline, "the search index was never updated"
+            time.sleep(0.05)
+        assert b"Le nouveau texte" in _get(server.url, "/articles/alpha/")[2]
+        while (output / entry).read_bytes() == first:
+            assert time.monotonic() < deadline, "the search index was never written"
+            time.sleep(0.05)
+    search = dict(server.follower.search)  # stopping waited for the files left to write
+    on_disk = {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in (output / "pagefind").rglob("*")
+        if p.is_file()
+    }
+    assert on_disk == search
+    assert dict(server.good.files) == {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in output.rglob("*")
+        if p.is_file() and not p.relative_to(output).as_posix().startswith("pagefind/")
+    }
+
+
+def test_a_search_index_failure_is_shown_while_the_pages_still_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    with preview(root) as server:
+
+        def failing(built):
+            raise BuildError([SourceError("pagefind", 0, "the indexer stopped")])
+
+        monkeypatch.setattr(follow, "search_index", failing)
+        edit(root / "content/articles/2024-03-01-alpha.md", "Le texte", "Le nouveau texte")
+        deadline = time.monotonic() + 30
+        while server.live.errors != ("pagefind: the indexer stopped",):
+            assert time.monotonic() < deadline, "the failure was never shown"
+            time.sleep(0.05)
+        assert b"Le nouveau texte" in _get(server.url, "/articles/alpha/")[2]
+        assert _get(server.url, "/pagefind/pagefind.js")[0] == 200  # the last index
+    assert "pagefind: the indexer stopped\n" in server.err.getvalue()
 
 
 def test_under_a_subpath_everything_lives_below_it(tmp_path: Path) -> None:
@@ -197,13 +261,16 @@ def test_under_a_subpath_everything_lives_below_it(tmp_path: Path) -> None:
 def test_a_broken_site_is_reported_and_the_last_good_one_served(tmp_path: Path) -> None:
     root = sample_project(tmp_path / "project")
     with preview(root) as server:
-        alpha = edit(root / "content/articles/2024-03-01-alpha.md", "source: Le Monde\n", "")
-        server._finish(server._attempt([alpha]), time.time(), [alpha])
+        edit(root / "content/articles/2024-03-01-alpha.md", "source: Le Monde\n", "")
         error = (
             "content/articles/2024-03-01-alpha.md:1: missing required field 'source': "
             "add a line `source: Le Monde`"
         )
-        assert server.live.errors == (error,)
+        deadline = time.monotonic() + 30
+        while server.live.errors != (error,):
+            assert time.monotonic() < deadline, "the watcher never rebuilt"
+            time.sleep(0.05)
+        assert server.live.number == 2
         status, _, body = _get(server.url, "/articles/alpha/")
         assert status == 200 and b"Alpha" in body
         assert (

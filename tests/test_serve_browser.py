@@ -43,15 +43,21 @@ def _edit(root: Path, relative: str, old: str, new: str) -> None:
 
 
 def _open(context, url: str):
-    """A new tab on `url`, marked with a window variable that a reload would clear."""
+    """A new tab on `url`, marked with a window variable that a reload would clear and a
+    body attribute that an update in place would clear too."""
     page = context.new_page()
     page.goto(url)
-    page.evaluate("window.notReloaded = true")
+    page.evaluate("window.notReloaded = true; document.body.dataset.old = 'yes'")
     return page
 
 
 def _reloaded(page) -> bool:
     return page.evaluate("window.notReloaded !== true")
+
+
+def _updated(page) -> bool:
+    """Whether the page was reloaded or its content replaced in place."""
+    return page.evaluate("document.body.dataset.old !== 'yes'")
 
 
 def _shows(page, text: str) -> None:
@@ -75,7 +81,7 @@ def test_an_edited_article_shows_without_touching_the_browser(context, root: Pat
         assert "Premier texte sur Alpha" in page.inner_text("main")
         _edit(root, ALPHA, "Premier texte", "Texte corrigé")
         _shows(page, "Texte corrigé sur Alpha")
-        assert _reloaded(page)
+        assert _updated(page) and not _reloaded(page)  # updated in place
 
 
 def test_a_broken_file_shows_an_overlay_until_it_is_fixed(context, root: Path) -> None:
@@ -96,7 +102,7 @@ def test_a_broken_file_shows_an_overlay_until_it_is_fixed(context, root: Path) -
         _edit(root, ALPHA, "title: [Alpha", "title: Alpha")
         for tab in (page, missing):
             tab.locator(OVERLAY).wait_for(state="detached")
-            assert not _reloaded(tab)  # the site came back identical: nothing to reload
+            assert not _updated(tab)  # the site came back identical: nothing to update
 
 
 def test_a_stylesheet_change_applies_without_reloading(context, root: Path) -> None:
@@ -108,7 +114,7 @@ def test_a_stylesheet_change_applies_without_reloading(context, root: Path) -> N
         page.wait_for_function("getComputedStyle(document.body).backgroundColor == 'rgb(1, 2, 3)'")
         links = page.locator('link[rel="stylesheet"]')
         assert links.count() == 1 and links.get_attribute("href") != old
-        assert not _reloaded(page)
+        assert not _updated(page)
 
 
 def test_only_the_tab_whose_page_changed_reloads(context, root: Path) -> None:
@@ -120,10 +126,10 @@ def test_only_the_tab_whose_page_changed_reloads(context, root: Path) -> None:
         number = others[-1].evaluate("window.__revue.news")
         _edit(root, ALPHA, "Premier texte", "Texte corrigé")
         _shows(alpha, "Texte corrigé sur Alpha")
-        assert _reloaded(alpha)
+        assert _updated(alpha)
         for tab in others:
             _news(tab, number + 1)
-            assert not _reloaded(tab)
+            assert not _updated(tab)
 
 
 def test_under_a_subpath(context, root: Path) -> None:
@@ -137,7 +143,8 @@ def test_under_a_subpath(context, root: Path) -> None:
         missing = _open(context, server.url + "absente")
         _edit(root, ALPHA, "Premier texte", "Texte corrigé")
         _shows(page, "Texte corrigé sur Alpha")
-        assert not _reloaded(other)
+        assert _updated(page) and not _reloaded(page)
+        assert not _updated(other)
         _edit(root, ALPHA, "title: Alpha", "title: [Alpha")
         missing.locator(OVERLAY).wait_for()
         other.locator(OVERLAY).wait_for()
@@ -148,4 +155,32 @@ def test_under_a_subpath(context, root: Path) -> None:
         other.wait_for_function("getComputedStyle(document.body).backgroundColor == 'rgb(4, 5, 6)'")
         href = other.get_attribute('link[rel="stylesheet"]', "href")
         assert href == "/revue/" + server.good.manifest["style.css"]
-        assert not _reloaded(other)
+        assert not _updated(other)
+
+
+def test_an_update_in_place_keeps_the_scroll_position_and_the_new_title(
+    context, root: Path
+) -> None:
+    long = "\n\n".join(f"Paragraphe {n} sur Alpha, assez long pour défiler." for n in range(200))
+    write_article(root, "2024-03-25-alpha", "Alpha", long)
+    with preview(root) as server:
+        page = _open(context, server.url + "articles/alpha/")
+        page.evaluate("window.scrollTo(0, 3000)")
+        _edit(root, ALPHA, "Paragraphe 0 sur", "Premier paragraphe sur")
+        _edit(root, ALPHA, "title: Alpha", "title: Alpha modifié")
+        _shows(page, "Premier paragraphe sur Alpha")
+        page.wait_for_function("document.title.startsWith('Alpha modifié')")
+        assert _updated(page) and not _reloaded(page)
+        assert page.evaluate("window.scrollY") == 3000
+        assert page.locator("head title").count() == 1
+        assert page.locator("script[data-revue]").count() == 0  # the running one was replaced
+
+
+def test_a_page_with_scripts_of_its_own_reloads(context, root: Path) -> None:
+    with preview(root) as server:
+        page = _open(context, server.url + "recherche/")
+        assert page.locator("#media option", has_text="Télérama").count() == 0
+        write_article(root, "2024-03-26-gamma", "Gamma", "Un texte.", "", "2024-03-26")
+        _edit(root, "content/articles/2024-03-26-gamma.md", "Le Monde", "Télérama")
+        page.locator("#media option", has_text="Télérama").wait_for(state="attached")
+        assert _reloaded(page)  # so that the search script runs on the new page

@@ -8,7 +8,7 @@ import pytest
 from browser import edit, sample_project, write_article
 
 from revue.serve import incremental
-from revue.serve.incremental import compare, full_build, rebuild
+from revue.serve.incremental import SourceCache, compare, full_build, rebuild, search_index
 from revue.serve.outputs import update_output
 
 
@@ -44,6 +44,8 @@ def test_editing_an_article_body_rewrites_its_page_and_the_lists_showing_it(
     assert site_pages(changes.removed) == ()
     assert set(changes.pages) == {p for p in changes.written if p.endswith(".html")}
     assert b"Le nouveau texte" in second.built.files["articles/alpha/index.html"]
+    # comparing only the outputs rendered again finds the same changes
+    assert compare(first.built.files, second.built.files, rendered=second.built.rendered) == changes
 
 
 def test_renaming_an_article_removes_its_old_page(tmp_path: Path) -> None:
@@ -76,6 +78,7 @@ def test_adding_and_deleting_articles_update_the_lists(tmp_path: Path) -> None:
     gamma.unlink()
     third = rebuild(root, None, second.cache, [added, gamma])
     changes = compare(second.built.files, third.built.files)
+    assert compare(second.built.files, third.built.files, rendered=third.built.rendered) == changes
     assert set(site_pages(changes.removed)) == {
         "articles/epsilon/index.html",
         "articles/gamma/index.html",
@@ -240,3 +243,74 @@ def test_a_config_edit_renders_every_page(tmp_path: Path) -> None:
     pages = {name for name in first.built.files if not name.startswith(("static/", "pagefind/"))}
     # the search index holds no site title: its files stay as they were
     assert set(second.built.rendered) == pages - {".nojekyll"}
+
+
+def test_the_search_index_can_come_apart_from_the_pages(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project")
+    whole = full_build(root, None)
+    first = rebuild(root, None, SourceCache(), (), index=False)
+    index = search_index(first.built)
+    assert {**first.built.files, **index} == whole.built.files
+    assert index and all(n.startswith("pagefind/") for n in index)
+    assert not any(name.startswith("pagefind/") for name in first.built.files)
+    gamma = edit(root / "content/articles/2024-02-03-gamma.md", "Le texte", "Le nouveau texte")
+    second = rebuild(root, None, first.cache, [gamma], index=False)
+    changed = {n for n, data in search_index(second.built).items() if index.get(n) != data}
+    assert changed and all(n.startswith("pagefind/") for n in changed)
+    rebuilt = {**second.built.files, **search_index(second.built)}
+    assert rebuilt == full_build(root, None).built.files
+
+
+def test_the_articles_folder_is_listed_again_only_when_files_come_or_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    listed: list[int] = []
+    real = incremental.article_paths
+
+    def counting(config):
+        listed.append(1)
+        return real(config)
+
+    monkeypatch.setattr(incremental, "article_paths", counting)
+    beta = edit(root / "content/articles/2024-03-02-beta.md", "Le texte", "Un texte")
+    month = edit(root / "templates/month.html", "{% block main %}", "{% block main %}<!-- m -->")
+    second = rebuild(root, None, first.cache, [beta, month])
+    assert listed == []
+    assert list(second.cache.articles) == list(first.cache.articles)
+    assert b"Un texte de Beta" in second.built.files["articles/beta/index.html"]
+    added = write_article(root, "2024-03-05-delta", "Delta", "Un texte.", date="2024-03-05")
+    third = rebuild(root, None, second.cache, [added])
+    assert listed == [1] and "articles/delta/index.html" in third.built.files
+    added.unlink()
+    fourth = rebuild(root, None, third.cache, [added])
+    assert listed == [1, 1] and "articles/delta/index.html" not in fourth.built.files
+    assert list(fourth.cache.articles) == list(first.cache.articles)
+
+
+def test_an_article_saved_unchanged_gives_the_last_build_without_planning_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    planned: list[int] = []
+    real = incremental.plan_site
+
+    def counting(*args):
+        planned.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(incremental, "plan_site", counting)
+    alpha = root / "content/articles/2024-03-01-alpha.md"
+    alpha.write_bytes(alpha.read_bytes())
+    again = rebuild(root, None, first.cache, [alpha])
+    assert planned == [] and again.built.files == first.built.files
+    assert again.built.plan is first.built.plan and again.built.rendered == ()
+    # After a failed attempt the articles are no longer those of the last good build.
+    base = edit(root / "templates/base.html", "<main", "{% if %}<main")
+    edit(alpha, "Le texte", "Le nouveau texte")
+    failed = rebuild(root, None, again.cache, [base, alpha])
+    assert failed.built is None and planned == [1]
+    still = rebuild(root, None, failed.cache, [alpha])  # saved again: the template is broken
+    assert still.built is None and planned == [1, 1]

@@ -54,7 +54,7 @@ def test_files_created_and_deleted_within_a_batch_are_dropped(tmp_path: Path) ->
 def _collect(root: Path, stop: threading.Event, into: list[set[str]]) -> threading.Thread:
     """Watch `root` in a thread, appending each batch of changes to `into`.
 
-    Changes end a burst after 200 ms of quiet here (50 ms when serving), so that a slow
+    Changes end a burst after 200 ms of quiet here (5 ms when serving), so that a slow
     test machine does not split the bursts of these tests.
     """
 

@@ -6,6 +6,7 @@
 - `live`: the last good site and the news for browsers, shared between threads;
 - `client`: the live-reload script and error overlay added to served pages;
 - `http`: map requests to files, redirects and the event stream;
+- `follow`: after a build is published, write the output folder and add the search index;
 - `server`: the threads, the terminal messages, a clean stop on Ctrl-C.
 """
 

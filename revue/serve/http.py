@@ -5,10 +5,15 @@ request can reach a file outside the site: a path is decoded once, and any `.` o
 segment, empty segment, backslash or NUL is refused before the look-up. A folder URL
 serves its `index.html`; anything else missing gets the site's `404.html` with status 404.
 The site lives under the base URL's path (`/revue/`), and `/` redirects there.
+
+Browsers must ask again for every file, except the fingerprinted static files, whose name
+changes with their bytes: those are cached for good, so a reloaded page does not fetch its
+stylesheet again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import secrets
@@ -18,9 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import PurePosixPath
 from typing import Literal
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from ..assets import HASH_LENGTH
 from .client import EVENTS, event, inject, live_script
 from .incremental import page_url
 from .live import LiveSite, News, Snapshot
@@ -76,6 +83,17 @@ def content_type(name: str) -> str:
     return guessed
 
 
+def cache_control(name: str, data: bytes) -> str:
+    """The Cache-Control header for an output file: kept for good when its name holds the
+    hash of its bytes (a static file fingerprinted by revue/assets.py), else asked again."""
+    path = PurePosixPath(name)
+    if path.parts[0] == "static" and path.suffix:
+        named = path.stem.rpartition(".")[2]
+        if len(named) == HASH_LENGTH and named == hashlib.sha256(data).hexdigest()[:HASH_LENGTH]:
+            return "max-age=31536000, immutable"
+    return "no-cache"
+
+
 class PreviewServer(ThreadingHTTPServer):
     """A threaded HTTP server that knows the live site it serves."""
 
@@ -95,6 +113,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     server: PreviewServer
     server_version = "RevuePreview"
+    disable_nagle_algorithm = True  # send each answer at once, not after the last's ACK
 
     def do_GET(self) -> None:
         self._answer(with_body=True)
@@ -118,8 +137,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.end_headers()
         elif target.kind == "file":
             served = page_url(target.value, base_path)
-            body = self._page(snapshot.files[target.value], target.value, served, snapshot)
-            self._send(HTTPStatus.OK, body, content_type(target.value), with_body)
+            data = snapshot.files[target.value]
+            body = self._page(data, target.value, served, snapshot)
+            kind, caching = content_type(target.value), cache_control(target.value, data)
+            self._send(HTTPStatus.OK, body, kind, with_body, caching)
         else:
             page = snapshot.files.get("404.html", FALLBACK_PAGE)
             body = self._page(page, "404.html", base_path + "404.html", snapshot)
@@ -158,11 +179,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except OSError:
             return True
 
-    def _send(self, status: HTTPStatus, body: bytes, kind: str, with_body: bool) -> None:
+    def _send(
+        self, status: HTTPStatus, body: bytes, kind: str, with_body: bool, caching: str = "no-cache"
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", caching)
         self.end_headers()
         if with_body:
             self.wfile.write(body)

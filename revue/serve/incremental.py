@@ -9,6 +9,10 @@ has a key hashing its whole render context, template closure, config and code, a
 outputs whose key changed are rendered again. The compiled templates are kept while the
 templates' hashes stay the same. `compare` tells which output files actually changed, which
 vanished, and which open pages must reload.
+
+A rebuild gives every output file, or, with `index=False`, all but the search index, which
+is made from the whole model by a separate program: the preview shows the pages first and
+adds the index after (`search_index`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
 from ..parallel import default_jobs, run_all
 from ..pipeline import (
+    Plan,
     Source,
     collect,
     plan_site,
@@ -40,7 +45,8 @@ Parsed = Source  # one article file as last read: its digest, what validating it
 @dataclass(frozen=True)
 class SourceCache:
     """What a rebuild reuses: parsed article files keyed by their shown path (valid for
-    `config`), and the key and bytes of every output of the last good build."""
+    `config`), and the key and bytes of every output of the last good build; `plan` is that
+    build's plan when it was made from exactly these articles (the last attempt succeeded)."""
 
     config: Config | None = None
     articles: Mapping[str, Parsed] = field(default_factory=dict)
@@ -48,17 +54,20 @@ class SourceCache:
     files: Mapping[str, bytes] = field(default_factory=dict)
     renderer: Renderer | None = None
     code: str = ""
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True)
 class Built:
-    """A successful build: every output file and the static files' manifest."""
+    """A successful build: its output files, the static files' manifest, and its plan
+    (that `search_index` makes the index from when the build left it out)."""
 
     config: Config
     files: Mapping[str, bytes]
     manifest: Mapping[str, str]
     articles: int
     rendered: tuple[str, ...] = ()  # the outputs rendered again (their key changed)
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +101,16 @@ class OutputChanges:
 
 
 def rebuild(
-    root: Path, base_url: str | None, cache: SourceCache, changed: Collection[Path]
+    root: Path,
+    base_url: str | None,
+    cache: SourceCache,
+    changed: Collection[Path],
+    index: bool = True,
 ) -> Attempt:
     """Build the site again, re-reading only the article files in `changed` (absolute paths)
     and rendering only the outputs whose key changed since the cache's last good build.
+    With `index=False` the search index is left out (`search_index` makes it from the
+    result); a chain of rebuilds from one cache should keep the same `index`.
 
     Never raises BuildError: errors are returned in the Attempt, with the cache updated so
     the next attempt only needs the files changed after this one.
@@ -107,13 +122,18 @@ def rebuild(
     if base_url:
         config = config.with_base_url(base_url)
     code = cache.code or code_version()
-    inputs = read_inputs(config, code)
     sources = refresh_articles(config, cache, changed)
     articles, errors = valid_articles(sources.articles)
     kept = SourceCache(config, sources.articles, cache.keys, cache.files, cache.renderer, code)
     if errors:
         return Attempt(kept, None, tuple(errors))
-    plan = with_site_files(plan_site(config, articles, sources.articles, inputs), config)
+    if _same_site(config, cache, sources, changed):  # e.g. an article saved with no change
+        built = Built(config, cache.files, cache.plan.manifest, len(articles), (), cache.plan)
+        return Attempt(cache, built)
+    inputs = read_inputs(config, code)
+    plan = plan_site(config, articles, sources.articles, inputs)
+    if index:
+        plan = with_site_files(plan, config)
     renderer = cache.renderer
     templates_key = sha(*(f"{k}={v}" for k, v in sorted(inputs.templates.items())))
     if renderer is None or renderer.templates_key != templates_key:
@@ -124,41 +144,118 @@ def rebuild(
     rendered, problems = collect(render_outputs(plan, config, renderer, stale, jobs))
     if problems:
         return Attempt(kept, None, tuple(problems))
-    files = {o: rendered[o] if o in rendered else cache.files[o] for o in sorted(plan.keys)}
-    built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)))
-    return Attempt(SourceCache(config, sources.articles, plan.keys, files, renderer, code), built)
+    files = {**cache.files, **rendered}
+    for output in cache.files.keys() - plan.keys.keys():  # outputs the site no longer has
+        del files[output]
+    built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)), plan)
+    cache = SourceCache(config, sources.articles, plan.keys, files, renderer, code, plan)
+    return Attempt(cache, built)
+
+
+def _same_site(
+    config: Config, cache: SourceCache, sources: SourceCache, changed: Collection[Path]
+) -> bool:
+    """Whether the cache's last good build is still the site: it was made from the cached
+    articles, only article files changed, and each was found as it was cached."""
+    if cache.plan is None or cache.config != config or not changed:
+        return False
+    folder = config.root / config.content_dir / "articles"
+    for path in changed:
+        if not path.is_relative_to(folder) or path == folder:
+            return False
+        shown = path.relative_to(config.root).as_posix()
+        if sources.articles.get(shown) is not cache.articles.get(shown):
+            return False
+    return sources.articles.keys() == cache.articles.keys()
+
+
+def search_index(built: Built) -> dict[str, bytes]:
+    """The search index's files for a build made with `index=False`, `{path: bytes}` (the
+    files `with_site_files` adds). Raises BuildError when the indexer is missing or fails."""
+    plan = built.plan
+    if plan is None:
+        return {}
+    full = with_site_files(plan, built.config)
+    return {name: data for name, data in full.static.items() if name not in plan.static}
 
 
 def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Path]) -> SourceCache:
-    """The cache updated for the article files on disk now, in the order of article_paths."""
-    changed = {str(path) for path in changed}
-    folders = tuple(path + os.sep for path in changed)
+    """The cache updated for the article files on disk now, in the order of article_paths.
+
+    When every changed path is an article file the cache knows and that is still there (an
+    article edited), or lies outside the articles' folder, only those files are read again;
+    otherwise (an article added, deleted or renamed, a folder changed, a new config) the
+    folder is listed again.
+    """
     reuse = cache.config == config
-    articles: dict[str, Parsed] = {}
+    edited = _edited_articles(config, cache, changed) if reuse else None
+    if edited is not None:
+        articles = dict(cache.articles)
+        candidates = edited
+    else:
+        articles, candidates = _listed_articles(config, cache if reuse else SourceCache(), changed)
     fresh: list[tuple[str, bytes]] = []
-    for path in article_paths(config):
-        shown = path.relative_to(config.root).as_posix()
-        known = cache.articles.get(shown)
-        if reuse and known is not None and not _touched(str(path), changed, folders):
-            articles[shown] = known
-            continue
+    for shown, path in candidates:
         try:
             data = path.read_bytes()
         except FileNotFoundError:  # deleted since the folder was listed
+            del articles[shown]
             continue
         except OSError as error:  # unreadable for now: an error until it can be read
             problem = SourceError(shown, 0, f"cannot be read ({error.strerror}): check it")
             articles[shown] = Parsed("", None, (problem,))
             continue
-        if reuse and known is not None and known.digest == sha(data):
+        known = cache.articles.get(shown) if reuse else None
+        if known is not None and known.digest == sha(data):
             articles[shown] = known
         else:
-            articles[shown] = None  # type: ignore[assignment]  # keeps the path order
             fresh.append((shown, data))
     jobs = default_jobs() if len(fresh) >= 200 else 1
     for (shown, _), parsed in zip(fresh, run_all(_read, config, fresh, jobs), strict=True):
         articles[shown] = parsed
     return SourceCache(config, articles)
+
+
+def _edited_articles(
+    config: Config, cache: SourceCache, changed: Collection[Path]
+) -> list[tuple[str, Path]] | None:
+    """(shown path, path) of the changed article files, when each changed path is either an
+    article file the cache holds that is still a file, or outside the articles' folder;
+    None when the folder must be listed again."""
+    if not cache.articles:
+        return None
+    folder = config.root / config.content_dir / "articles"
+    edited = []
+    for path in changed:
+        if not path.is_relative_to(folder):
+            if folder.is_relative_to(path):  # the folder itself or one holding it
+                return None
+            continue
+        shown = path.relative_to(config.root).as_posix()
+        if shown not in cache.articles or not path.is_file():
+            return None
+        edited.append((shown, path))
+    return edited
+
+
+def _listed_articles(
+    config: Config, cache: SourceCache, changed: Collection[Path]
+) -> tuple[dict[str, Parsed], list[tuple[str, Path]]]:
+    """Every article file listed again, in order: those the cache holds and that did not
+    change, and placeholders for the others, with their (shown path, path) to read."""
+    changed = {str(path) for path in changed}
+    folders = tuple(path + os.sep for path in changed)
+    articles: dict[str, Parsed] = {}
+    candidates = []
+    for path in article_paths(config):
+        shown = path.relative_to(config.root).as_posix()
+        known = cache.articles.get(shown)
+        if known is not None and not _touched(str(path), changed, folders):
+            articles[shown] = known
+        else:
+            articles[shown] = None  # type: ignore[assignment]  # keeps the path order
+            candidates.append((shown, path))
+    return articles, candidates
 
 
 def _read(config: Config, item: tuple[str, bytes]) -> Parsed:
@@ -176,10 +273,17 @@ def compare(
     new: Mapping[str, bytes],
     old_manifest: Mapping[str, str] | None = None,
     new_manifest: Mapping[str, str] | None = None,
+    rendered: Collection[str] | None = None,
 ) -> OutputChanges:
-    """The output files that differ between two builds, and what browsers should do."""
-    written = tuple(sorted(p for p, data in new.items() if old.get(p) != data))
-    removed = tuple(sorted(p for p in old if p not in new))
+    """The output files that differ between two builds, and what browsers should do.
+
+    `rendered`, when given, are the outputs of `new` that may differ from `old`: any other
+    output that both builds have holds the same bytes (`Built.rendered` when `old` is the
+    build the cache came from), so only those are compared.
+    """
+    maybe = new.keys() if rendered is None else rendered
+    written = tuple(sorted(p for p in maybe if old.get(p) != new[p]))
+    removed = tuple(sorted(old.keys() - new.keys()))
     stylesheets = tuple(
         (old_manifest[name], url)
         for name, url in sorted((new_manifest or {}).items())

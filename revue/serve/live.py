@@ -77,10 +77,25 @@ class LiveSite:
         with self.condition:
             self.files = files
             self.errors = ()
+            self.building = False
             return self._announce(News(self.number + 1, changed, stylesheets))
 
     def fail(self, errors: tuple[str, ...]) -> News:
         """Keep serving the last good site and show the errors in every tab."""
+        with self.condition:
+            self.errors = errors
+            self.building = False
+            return self._announce(News(self.number + 1, errors=errors))
+
+    def complete(self, files: Mapping[str, bytes]) -> None:
+        """Serve `files` from now on without news: the same pages with files added after
+        them (the search index), which no open page needs to reload for."""
+        with self.condition:
+            self.files = files
+
+    def warn(self, errors: tuple[str, ...]) -> News:
+        """Show errors in every tab without ending a build in progress (those of work done
+        after a build was published); the next build's news clears them."""
         with self.condition:
             self.errors = errors
             return self._announce(News(self.number + 1, errors=errors))
@@ -89,7 +104,6 @@ class LiveSite:
         self.number = news.number
         self.history.append(news)
         del self.history[:-HISTORY]
-        self.building = False
         self.condition.notify_all()
         return news
 

@@ -14,6 +14,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
+def sync_output(output: Path, files: Mapping[str, bytes], names: Iterable[str]) -> None:
+    """Make each of `names` under `output` hold its bytes in `files`, or delete it when
+    `files` no longer has it."""
+    names = sorted(names)
+    kept = [name for name in names if name in files]
+    update_output(output, files, kept, [name for name in names if name not in files])
+
+
 def update_output(
     output: Path, files: Mapping[str, bytes], written: Iterable[str], removed: Iterable[str]
 ) -> None:

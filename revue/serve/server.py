@@ -1,9 +1,10 @@
 """The preview server: build, serve, watch, rebuild, tell the browsers; stop on Ctrl-C.
 
-Three threads: the main one waits for Ctrl-C, one serves HTTP (a thread per request), one
-watches the sources and rebuilds. After a successful rebuild only the output files whose
-bytes changed are written and announced; after a failed one the last good site is still
-served and every open tab shows the errors.
+Four threads: the main one waits for Ctrl-C, one serves HTTP (a thread per request), one
+watches the sources and rebuilds, one follows each publication (revue/serve/follow.py).
+After a successful rebuild the new pages are served and the tabs whose page changed are
+told at once; the output files whose bytes changed and the search index follow. After a
+failed rebuild the last good site is still served and every open tab shows the errors.
 """
 
 from __future__ import annotations
@@ -20,12 +21,10 @@ from typing import TextIO
 
 from ..config import load_config
 from ..errors import SourceError
-from ..lock import BuildLocked, build_lock
-from ..output import write_site
+from .follow import Follower
 from .http import PreviewServer
 from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild
 from .live import LiveSite
-from .outputs import update_output
 from .watch import SourceFilter, snapshot, watch_sources, watched_folders
 
 
@@ -41,14 +40,15 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str | None = None
-    step: int = 20  # ms without new events that ends a burst of changes
+    step: int = 5  # ms without a newly changed path that ends a batch (watch.py)
     debounce: int = 1600  # ms at most to group a long burst
 
 
 @dataclass(frozen=True)
 class Rebuilt:
     """One rebuild, timed with time.time(): when the watcher reported the change, when the
-    build was published, what changed; `errors` when it failed."""
+    build was published (the output folder and the search index follow), what changed;
+    `errors` when it failed."""
 
     detected: float
     finished: float
@@ -90,6 +90,7 @@ class DevServer:
         self.good: Built | None = None
         self.threads: list[threading.Thread] = []
         self.httpd: PreviewServer | None = None
+        self.follower: Follower | None = None
         self.url = ""
 
     def start(self) -> str:
@@ -97,6 +98,7 @@ class DevServer:
         options = self.options
         config = load_config(self.root)  # BuildError when there is no usable site.toml
         self.output = (self.root / config.output_dir).resolve()
+        self.follower = Follower(self.live, self.output, self.err)
         if not is_loopback(options.host):
             self._say(
                 f"Warning: {options.host} is not a loopback address: other machines can "
@@ -125,6 +127,7 @@ class DevServer:
         self._finish(self._attempt(()), started, ())
         self._spawn("revue-http", lambda: self.httpd.serve_forever(poll_interval=0.1))
         self._spawn("revue-watch", lambda: self._watch(sources))
+        self._spawn("revue-follow", self.follower.run)
         self._say(f"Serving the site at {self.url} (Ctrl-C to stop).")
         return self.url
 
@@ -136,6 +139,8 @@ class DevServer:
     def stop(self) -> None:
         """Stop watching and serving, end every open event stream, and free the port."""
         self.stop_event.set()
+        if self.follower is not None:
+            self.follower.stop()
         self.live.close()
         if self.httpd is not None:
             if any(t.name == "revue-http" for t in self.threads):
@@ -171,7 +176,7 @@ class DevServer:
     def _attempt(self, changed: Collection[Path]) -> Attempt:
         """Rebuild; a crash of the builder itself is reported like a build error."""
         try:
-            return rebuild(self.root, self.base_url, self.cache, changed)
+            return rebuild(self.root, self.base_url, self.cache, changed, index=False)
         except Exception as error:
             traceback.print_exc(file=self.err)
             problem = SourceError("revue", 0, f"internal error: {error!r}")
@@ -199,37 +204,28 @@ class DevServer:
             self.on_rebuild(report)
 
     def _publish(self, built: Built, detected: float, sources: tuple[str, ...]) -> Rebuilt:
-        """Serve the new site, tell the tabs that changed, then write the changed outputs
-        (under the build lock: the preview never waits for a `build` writing the folder)."""
+        """Serve the new site and tell the tabs that changed (the output folder and the
+        search index follow; the first build waits for both before it is served)."""
         base_path = self.httpd.base_path
-        if self.good is None:
+        first = self.good is None
+        if first:
             changes = compare({}, built.files)
             reload: tuple[str, ...] = ("*",)
+            sheets: tuple[tuple[str, str], ...] = ()
+            count = self.follower.first(built)
         else:
-            changes = compare(self.good.files, built.files, self.good.manifest, built.manifest)
+            was = self.good
+            changes = compare(was.files, built.files, was.manifest, built.manifest, built.rendered)
             reload = tuple(page_url(p, base_path) for p in changes.pages)
-        sheets = tuple((base_path + old, base_path + new) for old, new in changes.stylesheets)
-        first = self.good is None
+            sheets = tuple((base_path + old, base_path + new) for old, new in changes.stylesheets)
+            self.follower.publish(built, changes, reload, sheets)
         self.good = built
-        self.live.publish(built.files, reload, sheets)
-        try:  # the same lock as `build`: never two writers in the output folder at once
-            with build_lock(self.output, on_wait=lambda line: print(line, file=self.err)):
-                if first:
-                    write_site(built.files, self.output)
-                else:
-                    update_output(self.output, built.files, changes.written, changes.removed)
-        except BuildLocked as error:  # pages are served from memory: only the copy waits
-            print(
-                f"{error}; {self.output.name}/ was not updated (the preview is): "
-                "run `python build.py` when the other build is done.",
-                file=self.err,
-            )
         finished = time.time()
         took = f"{finished - detected:.2f} s"
         if first:
             pages = sum(1 for name in built.files if name.endswith(".html"))
             self._say(
-                f"Built {built.articles} articles ({pages} pages, {len(built.files)} files) "
+                f"Built {built.articles} articles ({pages} pages, {count} files) "
                 f"in {took}; watching content/, templates/, static/ and site.toml."
             )
         elif changes.empty:

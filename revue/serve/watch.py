@@ -4,8 +4,16 @@ The project folder itself is watched without recursion (an editor that saves `si
 writing a new file and renaming it over the old one is still seen), and so is every folder
 under the three source folders; the output folder and everything else are never watched,
 so writing the site does not trigger another build. Editors' swap, lock and backup files
-are ignored. Bursts of events are grouped by watchfiles: a batch is yielded once no new
-event came for `step` milliseconds (or after `debounce` milliseconds at most).
+are ignored.
+
+Bursts of events are grouped by watchfiles, which looks at the changes it has gathered
+every `step` milliseconds: a batch ends at the first look that finds no path (or kind of
+change) that the previous look did not already have, that is `step` to 2 × `step` ms after
+the last new one, or `debounce` ms after the first at most. Writing the same file again
+adds nothing new, so the steps of one save (truncate, write, rename over, delete the
+backup) and a quick run of saves fall in one batch as long as they follow each other
+within `step` ms. A short step costs a wake-up per step while idle (under 1 % of a core
+at 5 ms), and each batch reaches the builder that much sooner.
 """
 
 from __future__ import annotations
@@ -106,7 +114,7 @@ def watch_sources(
     output: Path,
     stop_event: threading.Event,
     *,
-    step: int = 50,
+    step: int = 5,
     debounce: int = 1600,
     before: dict[Path, tuple[int, int]] | None = None,
 ) -> Iterator[set[Path]]:
