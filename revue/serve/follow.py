@@ -26,6 +26,7 @@ from typing import TextIO
 from ..errors import BuildError
 from ..lock import BuildLocked, build_lock
 from ..output import write_site
+from ..search import Cache as SearchCache
 from .incremental import Built, OutputChanges, search_index
 from .live import LiveSite
 from .outputs import sync_output
@@ -34,7 +35,7 @@ from .outputs import sync_output
 class Follower:
     """The served files of the last build and the work its publication leaves to do."""
 
-    def __init__(self, live: LiveSite, output: Path, err: TextIO):
+    def __init__(self, live: LiveSite, output: Path, err: TextIO, shards: SearchCache):
         self.live = live
         self.output = output
         self.err = err
@@ -45,6 +46,7 @@ class Follower:
         self.unindexed: Built | None = None  # a build whose search index is not made yet
         self.indexed: object = None  # the plan of the last build whose index was asked for
         self.stopping = False
+        self.shards = shards  # the search index's shards kept between builds
 
     def first(self, built: Built) -> int:
         """Serve the first build with its search index and write the whole output folder,
@@ -106,7 +108,7 @@ class Follower:
     def _index(self, built: Built) -> Mapping[str, bytes] | None:
         """The search index of a build, or None after showing why it could not be made."""
         try:
-            return search_index(built)
+            return search_index(built, self.shards)
         except BuildError as error:
             errors = tuple(str(e) for e in error.errors)
         except Exception as error:

@@ -38,6 +38,7 @@ from ..pipeline import (
     with_site_files,
 )
 from ..render import Renderer, make_renderer
+from ..search import Cache as SearchCache
 
 Parsed = Source  # one article file as last read: its digest, what validating it gave
 
@@ -169,13 +170,14 @@ def _same_site(
     return sources.articles.keys() == cache.articles.keys()
 
 
-def search_index(built: Built) -> dict[str, bytes]:
+def search_index(built: Built, cache: SearchCache | None = None) -> dict[str, bytes]:
     """The search index's files for a build made with `index=False`, `{path: bytes}` (the
-    files `with_site_files` adds). Raises BuildError when the indexer is missing or fails."""
+    files `with_site_files` adds), reusing the shards in `cache`. Raises BuildError when
+    the indexer is missing or fails."""
     plan = built.plan
     if plan is None:
         return {}
-    full = with_site_files(plan, built.config)
+    full = with_site_files(plan, built.config, cache)
     return {name: data for name, data in full.static.items() if name not in plan.static}
 
 

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ..cache import CACHE_DIR
 from ..config import load_config
 from ..errors import SourceError
+from ..search import FolderCache
 from .follow import Follower
 from .http import PreviewServer
 from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild
@@ -98,7 +100,10 @@ class DevServer:
         options = self.options
         config = load_config(self.root)  # BuildError when there is no usable site.toml
         self.output = (self.root / config.output_dir).resolve()
-        self.follower = Follower(self.live, self.output, self.err)
+        # The search index's shards are shared with the build command: a preview started
+        # after a build indexes nothing that build indexed.
+        shards = FolderCache(self.root / CACHE_DIR / "search")
+        self.follower = Follower(self.live, self.output, self.err, shards)
         if not is_loopback(options.host):
             self._say(
                 f"Warning: {options.host} is not a loopback address: other machines can "
