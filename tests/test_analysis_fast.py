@@ -35,6 +35,18 @@ _PIECES = [
     "[a]: /b\n",
     "[a]",
     "[l](https://ex.com/a_b*c)",
+    "[l](https://e.com/a\\)b)",
+    "[l](https://e.com/(x))",
+    "[l](https://e.com/`x`)",
+    "[ l ](http://e.com/&amp;)",
+    "[](https://e.com)",
+    "***",
+    "` `",
+    "`  a  `",
+    "*a*",
+    "**b**",
+    "x*y*z",
+    "*(a)*",
     "[l](HTTPS://ex.com/é)",
     "[l](javascript:alert(1))",
     "[l](data:image/png;x)",
@@ -85,7 +97,7 @@ def _check(body: str) -> None:
     assert list(texts) == _reference_texts(body)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
 def test_paragraph_texts_match_a_full_parse(body: str) -> None:
     _check(body)

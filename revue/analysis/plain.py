@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink, validateLink
+from markdown_it.rules_inline.balance_pairs import processDelimiters
+from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
 from .lexicon import content_stems
@@ -20,6 +22,10 @@ _INLINE_SYNTAX = re.compile(r"[\\`*_\[<&]")
 # A web address of printable ASCII: markdown-it's normalizeLink keeps its scheme, which
 # validateLink accepts. Any other destination is normalized and checked as markdown-it does.
 _WEB_URL = re.compile(r"https?://[!-~]*", re.IGNORECASE)
+# What `_simple_text` reads itself: `*` runs, code spans, and links of plain text to a web
+# address without parentheses, escapes or entities. Anything else it leaves to markdown-it.
+_SIMPLE_SYNTAX = re.compile(r"[`*\[\\_<&]|!\[")
+_SIMPLE_LINK = re.compile(r"\[([^\[\]\\`*_<&\n]*)\]\((https?://[!-'*-\[\]-~]*)\)")
 
 
 def _valid_link(url: str) -> bool:
@@ -108,6 +114,9 @@ def inline_text(content: str, env: dict) -> str:
     `content` itself when it holds no character that may start inline syntax."""
     if _INLINE_SYNTAX.search(content) is None:
         return " ".join(content.split())
+    simple = _simple_text(content, env)
+    if simple is not None:
+        return " ".join(simple.split())
     text = "".join(
         child.content
         if child.type in ("text", "text_special", "code_inline")
@@ -117,3 +126,64 @@ def inline_text(content: str, env: dict) -> str:
         for child in _MD.inline.parse(content, _MD, env, [])
     )
     return " ".join(text.split())
+
+
+def _simple_text(content: str, env: dict) -> str | None:
+    """The text of `content` as markdown-it's inline rules give it, read here when its only
+    syntax is `*` emphasis, code spans and plain links (_SIMPLE_SYNTAX), else None.
+
+    The scan goes left to right as markdown-it's does; each `*` of a run is a delimiter,
+    flanking as markdown-it's scanDelims says, paired by its own processDelimiters; a
+    paired `*` shows nothing, a lone one shows itself."""
+    parts: list[str] = []
+    delimiters: list[Delimiter] = []
+    state: StateInline | None = None
+    pos = 0
+    while (found := _SIMPLE_SYNTAX.search(content, pos)) is not None:
+        start = found.start()
+        parts.append(content[pos:start])
+        if found.group() == "*":
+            state = state or StateInline(content, _MD, env, [])
+            run = state.scanDelims(start, True)
+            for _ in range(run.length):  # one delimiter per `*`, `token` its index in parts
+                delimiters.append(
+                    Delimiter(42, run.length, len(parts), -1, run.can_open, run.can_close)
+                )
+                parts.append("*")
+            pos = start + run.length
+        elif found.group() == "`":
+            pos = _code_span(content, start, parts)
+        elif (link := _SIMPLE_LINK.match(content, start)) is not None:
+            parts.append(link.group(1))
+            pos = link.end()
+        else:
+            return None
+    parts.append(content[pos:])
+    processDelimiters(state, delimiters)  # type: ignore[arg-type]  # it reads no state
+    for delimiter in delimiters:
+        if delimiter.end >= 0:  # an opener and its closer become tags
+            parts[delimiter.token] = parts[delimiters[delimiter.end].token] = ""
+    return "".join(parts)
+
+
+def _code_span(content: str, start: int, parts: list[str]) -> int:
+    """Read the backtick run at `start` as markdown-it's backticks rule does: a code span up
+    to the next run of as many backticks, else the run as text. Appends the text shown,
+    returns the position after what was read."""
+    end = start
+    while end < len(content) and content[end] == "`":
+        end += 1
+    size = end - start
+    close = end
+    while (found := content.find("`", close)) >= 0:
+        close = found
+        while close < len(content) and content[close] == "`":
+            close += 1
+        if close - found == size:
+            code = content[end:found].replace("\n", " ")
+            if code.startswith(" ") and code.endswith(" ") and len(code.strip()) > 0:
+                code = code[1:-1]
+            parts.append(code)
+            return close
+    parts.append(content[start:end])
+    return end
