@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from revue.analysis.plain import parse
+from revue.analysis.themes import _Index
 
 ROOT = Path(__file__).resolve().parent.parent
 _FULL = MarkdownIt("commonmark", {"html": False})
@@ -119,3 +120,13 @@ def test_paragraph_texts_match_a_full_parse_on_the_sample_and_fixtures() -> None
 def test_a_skipped_link_check_still_refuses_a_bad_destination() -> None:
     body = "[x](javascript:alert(1)) et [y](https://ex.com/*) et [z](ftp://a)"
     assert parse(body)[1][1] == "[x](javascript:alert(1)) et y et z"
+
+
+@given(
+    st.lists(st.sampled_from("abc"), max_size=30),
+    st.lists(st.sampled_from("abc"), min_size=1, max_size=4).map(tuple),
+)
+def test_a_theme_index_counts_a_stem_sequence_wherever_it_occurs(words, pattern) -> None:
+    size = len(pattern)
+    naive = sum(tuple(words[i : i + size]) == pattern for i in range(len(words)))
+    assert _Index(words).count(pattern) == naive

@@ -15,7 +15,8 @@ from .lexicon import content_stems
 
 # The block parse only: each paragraph's inline syntax is parsed when it is read, and only
 # when its text holds a character that may start some (`inline_text`).
-_MD = MarkdownIt("commonmark", {"html": False}).disable("inline")
+# Raw HTML is off: its rules would only ever decline, so they are not run at all.
+_MD = MarkdownIt("commonmark", {"html": False}).disable(["inline", "html_block", "html_inline"])
 # No inline rule of this parser starts on other characters: `!` only before `[`, a line
 # break is a space once spaces are collapsed, and raw HTML is off.
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[<&]")

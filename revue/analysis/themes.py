@@ -29,9 +29,8 @@ class ThemeScore:
 def score_themes(article: Article, config: Config) -> list[ThemeScore]:
     """Score every configured theme against the article's title and body, best first."""
     terms = _theme_terms(config.themes)
-    firsts = _first_stems(config.themes)
-    title = _Index(stems(article.title), firsts)
-    body = _Index(stems(article.body), firsts)
+    title = _Index(stems(article.title))
+    body = _Index(stems(article.body))
     scores = []
     for theme, patterns in zip(config.themes, terms, strict=True):
         matches = []
@@ -58,13 +57,6 @@ def _theme_terms(themes: tuple[Theme, ...]) -> tuple[tuple[tuple[str, tuple[str,
     return tuple(result)
 
 
-@lru_cache(maxsize=8)
-def _first_stems(themes: tuple[Theme, ...]) -> frozenset[str]:
-    """The first stems of the terms of several words: where a text's index needs positions."""
-    patterns = [pattern for terms in _theme_terms(themes) for _, pattern in terms]
-    return frozenset(pattern[0] for pattern in patterns if len(pattern) > 1)
-
-
 def assign_themes(
     article: Article, config: Config, scores: list[ThemeScore] | None = None
 ) -> tuple[str, ...]:
@@ -79,30 +71,23 @@ def assign_themes(
 
 class _Index:
     """A text's stems, counted, to count a one-stem term with one dictionary access and a
-    longer term in time proportional to its first stem's occurrences. `firsts` are the
-    stems whose positions a longer term may need."""
+    longer term only when the text holds all its stems."""
 
-    def __init__(self, words: list[str], firsts: frozenset[str]):
+    def __init__(self, words: list[str]):
         self.words = words
         self.counts = Counter(words)
-        self.firsts = firsts
-        self.positions: dict[str, list[int]] | None = None  # built when first needed
 
     def count(self, pattern: tuple[str, ...]) -> int:
-        """How many times the stem sequence `pattern` (a one-stem term, or one starting with
-        a stem of `firsts`) occurs."""
+        """How many times the stem sequence `pattern` (not empty) occurs."""
         counts = self.counts
         if len(pattern) == 1:
             return counts.get(pattern[0], 0)
         if any(stem not in counts for stem in pattern):
             return 0  # a stem the text lacks: no occurrence, whatever the positions
-        if self.positions is None:
-            self.positions = {}
-            firsts = self.firsts
-            for index, word in enumerate(self.words):
-                if word in firsts:
-                    self.positions.setdefault(word, []).append(index)
-        size = len(pattern)
-        return sum(
-            1 for i in self.positions[pattern[0]] if tuple(self.words[i : i + size]) == pattern
-        )
+        words, first, size = self.words, pattern[0], len(pattern)
+        found = 0
+        index = -1
+        for _ in range(counts[first]):  # each occurrence of the first stem, found in C
+            index = words.index(first, index + 1)
+            found += tuple(words[index : index + size]) == pattern
+        return found
