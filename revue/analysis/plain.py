@@ -37,6 +37,7 @@ def _valid_link(url: str) -> bool:
 
 _MD.normalizeLink = str  # type: ignore[method-assign]  # checked whole by _valid_link
 _MD.validateLink = _valid_link  # type: ignore[method-assign]
+
 # A sentence ends with . ! ? or … (maybe followed by a closing » or quote) before a space
 # and an upper-case letter or an opening «. Abbreviations like « M. » or « Inc. » do not end one.
 # The match starts at the punctuation mark (a literal first character is fast to scan for).
@@ -148,7 +149,7 @@ def _simple_text(content: str, env: dict) -> str | None:
             run = state.scanDelims(start, True)
             for _ in range(run.length):  # one delimiter per `*`, `token` its index in parts
                 delimiters.append(
-                    Delimiter(42, run.length, len(parts), -1, run.can_open, run.can_close)
+                    Delimiter(ord("*"), run.length, len(parts), -1, run.can_open, run.can_close)
                 )
                 parts.append("*")
             pos = start + run.length
