@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -300,6 +301,7 @@ def _string_list(value: object, key: str, error) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=1024)  # every article of a corpus may carry the same extra keys
 def _suggest(key: str, choices: tuple[str, ...]) -> str | None:
     """The known key an unknown one is probably a typo of, or None."""
     folded = fold(key)

@@ -12,6 +12,9 @@ import yaml
 
 MAX_DEPTH = 20  # lists and mappings nested deeper than this in the frontmatter are refused
 MAX_VALUES = 10_000  # values the frontmatter may expand to through YAML aliases (&a … *a)
+# Each list or mapping needs one of the characters [ { - : ? — with at most this many of
+# them, frontmatter cannot nest too deep for the composer to build it before it is checked.
+SAFE_COLLECTIONS = 200
 
 
 class _Loader(yaml.SafeLoader):
@@ -40,7 +43,8 @@ class FrontmatterShapeError(ValueError):
 def parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
     """Parse the frontmatter YAML; return the mapping and each top-level key's file line."""
     try:
-        _check_size(meta_text, _FastLoader)
+        if sum(map(meta_text.count, "[{-:?")) > SAFE_COLLECTIONS:
+            _check_size(meta_text, _FastLoader)  # before composing what may nest very deep
         return _parse_yaml_with(_FastLoader, meta_text)
     except yaml.YAMLError:  # parsed again in pure Python, whose messages name the place
         _check_size(meta_text, _Loader)
@@ -50,10 +54,14 @@ def parse_yaml(meta_text: str) -> tuple[dict[str, object], dict[str, int]]:
 def _parse_yaml_with(
     loader_class: type, meta_text: str
 ) -> tuple[dict[str, object], dict[str, int]]:
-    """Parse with one loader class: the mapping and each top-level key's file line."""
+    """Parse with one loader class: the mapping and each top-level key's file line. The
+    size is checked on the events (_check_size) only when the composed nodes do not show
+    it small at once: most frontmatter is read once."""
     loader = loader_class(meta_text)
     try:
         node = loader.get_single_node()
+        if not _plainly_small(node):
+            _check_size(meta_text, loader_class)
         if node is None:
             return {}, {}
         if not isinstance(node, yaml.MappingNode):
@@ -73,6 +81,32 @@ def _parse_yaml_with(
     finally:
         loader.dispose()
     return {str(k): v for k, v in data.items()}, key_lines
+
+
+def _plainly_small(node: yaml.Node | None) -> bool:
+    """True when the composed frontmatter has no node reached twice (no alias, so as many
+    values as scalar nodes), at most MAX_VALUES of them, nested at most MAX_DEPTH deep:
+    then _check_size would pass. False means that _check_size must decide."""
+    seen: set[int] = set()
+    scalars = 0
+    stack = [(node, 0)] if node is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            scalars += 1
+            if scalars > MAX_VALUES:
+                return False
+            continue
+        if depth >= MAX_DEPTH:
+            return False
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+        else:
+            stack.extend((item, depth + 1) for item in node.value)
+    return True
 
 
 def _check_size(meta_text: str, loader_class: type) -> None:

@@ -57,16 +57,17 @@ URL_RE = re.compile(
 TRIGGER_RE = re.compile(r"[.'«»!?;:]")
 """Text without any of these characters is left as is, without running the rules."""
 
-_COMMON_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (ELLIPSIS_RE, "…"),
-    (APOSTROPHE_RE, "’"),
+_COMMON_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    (ELLIPSIS_RE, "…", ("...",)),
+    (APOSTROPHE_RE, "’", ("'",)),
 )
+"""Each rule: its pattern, its replacement, and the texts one of which a match holds."""
 _FRENCH_RULES = (
     *_COMMON_RULES,
-    (OPEN_GUILLEMET_RE, "«" + NNBSP),
-    (CLOSE_GUILLEMET_RE, NNBSP + "»"),
-    (HIGH_MARK_RE, NNBSP + "\\g<mark>"),
-    (COLON_RE, NBSP + ":"),
+    (OPEN_GUILLEMET_RE, "«" + NNBSP, ("«",)),
+    (CLOSE_GUILLEMET_RE, NNBSP + "»", ("»",)),
+    (HIGH_MARK_RE, NNBSP + "\\g<mark>", ("!", "?", ";")),
+    (COLON_RE, NBSP + ":", (":",)),
 )
 
 _CONTEXT_CHARS = 64
@@ -200,8 +201,9 @@ def _typeset(text: str, before: str, after: str, french: bool) -> str:
     """Apply the rules to ``text``; ``before`` and ``after`` are only looked at."""
     if not TRIGGER_RE.search(text):
         return text
-    for pattern, replacement in _FRENCH_RULES if french else _COMMON_RULES:
-        text = _sub_inside(pattern, replacement, before, text, after)
+    for pattern, replacement, marks in _FRENCH_RULES if french else _COMMON_RULES:
+        if any(mark in text for mark in marks):  # a match lies inside `text`: it holds a mark
+            text = _sub_inside(pattern, replacement, before, text, after)
     return text
 
 
@@ -211,14 +213,18 @@ def _sub_inside(
     """``pattern.sub`` on ``text`` seen in its context, never touching a raw URL."""
     full = before + text + after
     start, end = len(before), len(before) + len(text)
-    urls = [match.span() for match in URL_RE.finditer(full)]
+    urls: list[tuple[int, int]] | None = None  # found when a match needs them
     parts: list[str] = []
     last = start
     for match in pattern.finditer(full, start):
         first, stop = match.span()
         if first >= end:
             break
-        if stop > end or any(a < stop and first < b for a, b in urls):
+        if stop > end:
+            continue
+        if urls is None:
+            urls = [url.span() for url in URL_RE.finditer(full)]
+        if any(a < stop and first < b for a, b in urls):
             continue
         parts += [full[last:first], match.expand(replacement)]
         last = stop

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from revue import frontmatter_yaml
 from revue.config import load_config
 from revue.content import load_articles
 
@@ -185,3 +191,57 @@ def test_config_errors_name_the_table_line(project, run_cli):
     code, _, err = run_cli(project, "build")
     assert code == 1
     assert err.splitlines()[0] == f"site.toml:{line + 1}: theme id 'labor-worries' is used twice"
+
+
+# ------------------------------------------------------------ frontmatter YAML shortcuts
+
+_YAML_PIECES = [
+    *"ab:,-[]{}?'\"#&*\n ",
+    "a: ",
+    "b: ",
+    "- ",
+    "  ",
+    "\n  - ",
+    "&x ",
+    "*x",
+    "&y [",
+    "*y",
+    "? ",
+    "---\n",
+    "2024-03-25",
+    "!!str ",
+]
+
+
+def _outcome(parse, text: str):
+    """What parsing gives: the mapping and key lines, or the error's type, line and text."""
+    try:
+        return parse(text)
+    except (yaml.YAMLError, frontmatter_yaml.FrontmatterShapeError) as error:
+        return type(error).__name__, getattr(error, "line", None), str(error)
+
+
+def _checked_first(text: str):
+    """The parse with the size always checked on the events before composing."""
+    fy = frontmatter_yaml
+    try:
+        fy._check_size(text, fy._FastLoader)
+        return fy._parse_yaml_with(fy._FastLoader, text)
+    except yaml.YAMLError:
+        fy._check_size(text, fy._Loader)
+        return fy._parse_yaml_with(fy._Loader, text)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_YAML_PIECES), max_size=30).map("".join))
+@example("a: [b, c, d, e, f]")  # as many values as allowed, then one more
+@example("a: [b, c, d, e, f, g]")
+@example("a: [[b]]")  # as deep as allowed, then one deeper
+@example("a: [[[b]]]")
+@example("a: &x [b, c]\nd: *x")
+def test_frontmatter_checked_on_its_nodes_gives_what_checking_its_events_gives(text: str):
+    with pytest.MonkeyPatch.context() as patch:  # small limits, so that examples reach them
+        patch.setattr(frontmatter_yaml, "MAX_VALUES", 6)
+        patch.setattr(frontmatter_yaml, "MAX_DEPTH", 3)
+        patch.setattr(frontmatter_yaml, "SAFE_COLLECTIONS", 8)
+        assert _outcome(frontmatter_yaml.parse_yaml, text) == _outcome(_checked_first, text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from ..text import fold, stems  # stems: the reference fast_stems matches
 
@@ -53,7 +54,7 @@ def fast_stems(text: str) -> list[str]:
     """revue.text.stems(text), memoized per space-separated chunk: a word never spans a
     space, so the words of a text are those of its chunks, and most chunks are one plain
     word (« studios », « l’IA », « Hollywood, ») a corpus repeats."""
-    return [stem for chunk in text.split() for stem in _chunk_stems(chunk)]
+    return list(chain.from_iterable(map(_chunk_stems, text.split())))
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -72,5 +73,11 @@ def folded(text: str) -> str:
 
 def content_stems(text: str) -> list[str]:
     """The stems of `text` without function words or one-letter words, in text order."""
+    return list(chain.from_iterable(map(_chunk_content_stems, text.split())))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _chunk_content_stems(chunk: str) -> tuple[str, ...]:
+    """The content stems of one chunk without spaces (see fast_stems)."""
     stop = stop_stems()
-    return [s for s in fast_stems(text) if len(s) > 1 and s not in stop]
+    return tuple(s for s in _chunk_stems(chunk) if len(s) > 1 and s not in stop)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .names import NAME, described_speaker, is_role_subject, name_runs, person_names
-from .plain import inline_text, parse
+from .plain import parse
 
 QUOTE_MIN_WORDS = 6
 _PASSAGE = re.compile(r"«\s*((?:[^«»]|«[^«»]*»)+?)\s*»|“\s*([^“”]+?)\s*”")
@@ -81,7 +81,7 @@ def find_quotes(body: str, lang: str = "fr") -> tuple[Quote, ...]:
 
 def _blocks(body: str) -> list[tuple[str, str, str]]:
     """The body as ('prose', paragraph text, lang) and ('tweet', tweet text, lang) blocks."""
-    tokens = parse(body)
+    tokens, texts = parse(body)
     blocks: list[tuple[str, str, str]] = []
     depth = 0
     quote_lines: list[str] = []
@@ -103,7 +103,7 @@ def _blocks(body: str) -> list[tuple[str, str, str]]:
                 found = re.search(r"lang=([\w-]+)", text)
                 pending_lang = found.group(1) if found else ""
             elif depth == 0 and text:
-                blocks.append(("prose", inline_text(token), ""))
+                blocks.append(("prose", texts[index] or "", ""))
     return blocks
 
 

@@ -79,16 +79,12 @@ def _centrality(bags: list[set[str]]) -> list[float]:
     operations on the same logarithms, and each row is summed in Python in the order of
     summing _similarity over j ≠ i, so the floats are the same."""
     column: dict[str, int] = {}
-    cells = [
-        (row, column.setdefault(stem, len(column))) for row, bag in enumerate(bags) for stem in bag
-    ]
+    columns = [column.setdefault(stem, len(column)) for bag in bags for stem in bag]
+    sizes = np.array([len(bag) for bag in bags])
     incidence = np.zeros((len(bags), max(len(column), 1)))
-    if cells:
-        rows, columns = zip(*cells, strict=True)
-        incidence[list(rows), list(columns)] = 1.0
+    incidence[np.repeat(np.arange(len(bags)), sizes), np.array(columns, dtype=np.intp)] = 1.0
     shared = incidence @ incidence.T
     np.fill_diagonal(shared, 0.0)
-    sizes = np.array([len(bag) for bag in bags])
     logs = np.array([math.log(len(bag)) if len(bag) >= 2 else 0.0 for bag in bags])
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = shared / (logs[:, None] + logs[None, :])

@@ -28,17 +28,13 @@ class ThemeScore:
 
 def score_themes(article: Article, config: Config) -> list[ThemeScore]:
     """Score every configured theme against the article's title and body, best first."""
+    terms = _theme_terms(config.themes)
     title = _Index(stems(article.title))
     body = _Index(stems(article.body))
     scores = []
-    for theme in config.themes:
+    for theme, patterns in zip(config.themes, terms, strict=True):
         matches = []
-        seen: set[tuple[str, ...]] = set()
-        for term in theme.terms:
-            pattern = _term_stems(term)
-            if pattern in seen:  # « concurrent » and « concurrence » share a stem
-                continue
-            seen.add(pattern)
+        for term, pattern in patterns:
             count = TITLE_WEIGHT * title.count(pattern) + body.count(pattern)
             if count:
                 matches.append((term, count))
@@ -47,10 +43,18 @@ def score_themes(article: Article, config: Config) -> list[ThemeScore]:
     return sorted(scores, key=lambda s: -s.score)
 
 
-@lru_cache(maxsize=4096)
-def _term_stems(term: str) -> tuple[str, ...]:
-    """A configured term's stems, computed once for all articles."""
-    return tuple(stems(term))
+@lru_cache(maxsize=8)
+def _theme_terms(themes: tuple[Theme, ...]) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]:
+    """Per theme, each term that may count with its stems, computed once for all articles: a
+    term is left out when an earlier term of the theme has its stems (« concurrent » and
+    « concurrence » share a stem) or when it has none."""
+    result = []
+    for theme in themes:
+        patterns: dict[tuple[str, ...], str] = {}
+        for term in theme.terms:
+            patterns.setdefault(tuple(stems(term)), term)
+        result.append(tuple((term, pattern) for pattern, term in patterns.items() if pattern))
+    return tuple(result)
 
 
 def assign_themes(
@@ -67,24 +71,23 @@ def assign_themes(
 
 class _Index:
     """A text's stems, counted, to count a one-stem term with one dictionary access and a
-    longer term in time proportional to its first stem's occurrences."""
+    longer term only when the text holds all its stems."""
 
     def __init__(self, words: list[str]):
         self.words = words
         self.counts = Counter(words)
-        self.positions: dict[str, list[int]] | None = None  # built when first needed
 
     def count(self, pattern: tuple[str, ...]) -> int:
-        """How many times the stem sequence `pattern` occurs."""
-        if not pattern or any(stem not in self.counts for stem in pattern):
-            return 0  # a stem the text lacks: no occurrence, whatever the positions
+        """How many times the stem sequence `pattern` (not empty) occurs."""
+        counts = self.counts
         if len(pattern) == 1:
-            return self.counts[pattern[0]]
-        if self.positions is None:
-            self.positions = {}
-            for index, word in enumerate(self.words):
-                self.positions.setdefault(word, []).append(index)
-        size = len(pattern)
-        return sum(
-            1 for i in self.positions[pattern[0]] if tuple(self.words[i : i + size]) == pattern
-        )
+            return counts.get(pattern[0], 0)
+        if any(stem not in counts for stem in pattern):
+            return 0  # a stem the text lacks: no occurrence, whatever the positions
+        words, first, size = self.words, pattern[0], len(pattern)
+        found = 0
+        index = -1
+        for _ in range(counts[first]):  # each occurrence of the first stem, found in C
+            index = words.index(first, index + 1)
+            found += tuple(words[index : index + size]) == pattern
+        return found
