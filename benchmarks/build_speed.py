@@ -8,7 +8,9 @@ a project with the repository's site.toml, templates/ and static/, and built:
 
 - cold: output folder and `.revue-cache/` removed first;
 - no change: built again over the previous output, with its cache;
-- one edit: a line appended to the middle article, then built again.
+- one edit (body): a line appended to the middle article, then built again;
+- one edit (title): a few words put before that article's title (the title shows on the
+  list pages and in the search index), then built again.
 
 Each figure is the median wall time of `--runs` whole processes (interpreter start-up
 included) with min-max, articles/s = N / median, and the peak RSS of the largest single
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -104,7 +107,12 @@ def middle_article(project: Path) -> Path:
 def measure_revue(project: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
     """Cold, no-change and one-edit runs of build.py in `project`."""
     command = [sys.executable, str(REPO / "build.py")]
-    results: dict[str, list[tuple[float, float]]] = {"cold": [], "no change": [], "one edit": []}
+    results: dict[str, list[tuple[float, float]]] = {
+        "cold": [],
+        "no change": [],
+        "one edit (body)": [],
+        "one edit (title)": [],
+    }
     for _ in range(runs):
         shutil.rmtree(project / "_site", ignore_errors=True)
         shutil.rmtree(project / ".revue-cache", ignore_errors=True)
@@ -117,7 +125,13 @@ def measure_revue(project: Path, runs: int) -> dict[str, list[tuple[float, float
         time.sleep(0.01)
         with article.open("a", encoding="utf-8") as stream:
             stream.write(f"\nUne phrase ajoutée pour la mesure numéro {run}.\n")
-        results["one edit"].append(timed(command, project))
+        results["one edit (body)"].append(timed(command, project))
+    for run in range(runs):  # a title shows on the lists and in the search index too
+        time.sleep(0.01)
+        text = article.read_text(encoding="utf-8")
+        text = re.sub(r"\ntitle: (\"?)", rf"\ntitle: \g<1>Mesure {run}, ", text, count=1)
+        article.write_text(text, encoding="utf-8")
+        results["one edit (title)"].append(timed(command, project))
     return results
 
 
