@@ -38,7 +38,7 @@ from .cache import (
     sha,
     source_key,
 )
-from .config import Config
+from .config import Config, article_names
 from .errors import BuildError, SourceError
 from .output import new_staging, remove_leftovers, stage_site, swap_in, write_staged
 from .parallel import default_jobs, run_all
@@ -276,22 +276,6 @@ def _source_digests(
                 digests[shown] = UNREADABLE
                 del stats[shown]
     return digests, stats
-
-
-def article_names(config: Config) -> list[str]:
-    """The article files as `content.article_paths` lists them (same files, same order),
-    relative to the project as posix paths, without importing the parsing code."""
-    folder = config.root / config.content_dir / "articles"
-    prefix = len(os.path.join(config.root, ""))
-    found = []
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "#"))]
-        found.extend(
-            os.path.join(top, name)[prefix:].replace(os.sep, "/")
-            for name in files
-            if name.endswith(".md") and not name.startswith((".", "#"))
-        )
-    return sorted(found, key=lambda shown: shown.split("/"))
 
 
 def _read_sources(config, inputs, digests, cached, jobs, progress):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -197,3 +198,20 @@ def _table_lines(text: str) -> dict[str, list[int]]:
 def _nth(lines: list[int], index: int) -> int:
     """The index-th (1-based) header line, or 0 when unknown."""
     return lines[index - 1] if 0 < index <= len(lines) else 0
+
+
+def article_names(config: Config) -> list[str]:
+    """Every article file under content/articles/ (hidden files, editor backups and hidden
+    folders skipped), as posix paths relative to the project, in path order. Here rather
+    than beside the parser, so that a build with nothing to do need not import it."""
+    folder = config.root / config.content_dir / "articles"
+    prefix = len(os.path.join(config.root, ""))
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "#"))]
+        found.extend(
+            os.path.join(top, name)[prefix:].replace(os.sep, "/")
+            for name in files
+            if name.endswith(".md") and not name.startswith((".", "#"))
+        )
+    return sorted(found, key=lambda shown: shown.split("/"))

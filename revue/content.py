@@ -7,7 +7,6 @@ fix), so a build reports them all at once.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .analysis.overrides import OVERRIDE_KEYS, override_problems
-from .config import Config
+from .config import Config, article_names
 from .dates import ArticleDate, parse_date
 from .errors import SourceError
 from .frontmatter_yaml import FrontmatterShapeError, parse_yaml
@@ -77,17 +76,9 @@ class Article:
 
 
 def article_paths(config: Config) -> list[Path]:
-    """Every article under content/articles/, sorted; hidden files and editor backups skipped."""
-    folder = config.root / config.content_dir / "articles"
-    found = []
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "#"))]
-        found.extend(
-            Path(top, name)
-            for name in files
-            if name.endswith(".md") and not name.startswith((".", "#"))
-        )
-    return sorted(found)
+    """Every article under content/articles/, sorted; hidden files and editor backups
+    skipped (config.article_names, as paths)."""
+    return [config.root / name for name in article_names(config)]
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[SourceError]]:

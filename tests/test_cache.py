@@ -18,7 +18,7 @@ from revue import builder
 from revue.assets import fingerprint
 from revue.builder import build
 from revue.cache import CACHE_DIR, context_digest, read_inputs, template_digests
-from revue.config import load_config
+from revue.config import article_names, load_config
 from revue.content import article_paths, load_articles
 from revue.dates import ArticleDate
 from revue.errors import BuildError
@@ -287,7 +287,7 @@ def test_a_memo_hashes_each_object_once_and_tells_the_same_values_apart() -> Non
     assert context_digest(ArticleDate(2024, 3, 1), memo) == context_digest(first, memo)
 
 
-def test_article_names_are_the_files_article_paths_lists(project: Project) -> None:
+def test_article_files_are_listed_in_path_order_without_hidden_ones(project: Project) -> None:
     articles = project.root / "content" / "articles"
     for name in (
         "b.md",
@@ -305,9 +305,13 @@ def test_article_names_are_the_files_article_paths_lists(project: Project) -> No
         (articles / name).parent.mkdir(parents=True, exist_ok=True)
         (articles / name).write_text("x")
     config = load_config(project.root)
-    expected = [p.relative_to(project.root).as_posix() for p in article_paths(config)]
-    assert builder.article_names(config) == expected
-    assert len(expected) == 6
+    expected = [
+        f"content/articles/{name}"
+        for name in ("B.md", "a/b.md", "a/z/y.md", "a-c.md", "b.md", "deep/er/f.md")
+    ]
+    assert article_names(config) == expected
+    assert article_paths(config) == [project.root / name for name in expected]
+    assert article_paths(config) == sorted(article_paths(config))  # Path order, part by part
 
 
 def test_template_digests_are_reused_only_for_the_same_templates(project: Project) -> None:
