@@ -46,6 +46,7 @@ class Config:
     language: str = "fr"
     author: str = ""
     full_text: bool = False
+    page_size: int = 30
     theme_min_score: int = 3
     themes: tuple[Theme, ...] = ()
     people: tuple[Entity, ...] = ()
@@ -124,6 +125,14 @@ def load_config(root: Path) -> Config:
             )
         )
     people = _people(data.get("people", []), tables.get("people", []), errors)
+    page_size = site.get("page_size", 30)
+    if type(page_size) is not int or page_size < 1:
+        line = tables.get("site", [0])[0]
+        errors.append(
+            SourceError(
+                shown, line, "[site] page_size must be a whole number of at least 1 (e.g. 30)"
+            )
+        )
     if errors:
         raise BuildError(errors)
     build = data.get("build", {})
@@ -135,6 +144,7 @@ def load_config(root: Path) -> Config:
         language=site.get("language", "fr"),
         author=site.get("author", ""),
         full_text=bool(site.get("full_text", False)),
+        page_size=page_size,
         theme_min_score=int(build.get("theme_min_score", 3)),
         themes=tuple(themes),
         people=people,

@@ -17,10 +17,8 @@ from .cache import context_digest, sha
 from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
+from .pages import Page, site_pages
 from .text import slugify
-
-FEED_SIZE = 50
-
 
 # What the analyses found in one article alone: a pure function of the article and the
 # config, so the build cache keeps it with the parsed article (keyed by the file's hash).
@@ -49,7 +47,9 @@ class Entry:
         Computed once per entry: every page showing the entry reuses it."""
         if not self.key or not (self.related or self.quotes):
             return self.key
-        return sha(self.key, context_digest((self.related, self.quotes)))
+        related = (r.__cache_key__ or context_digest(r) for r in self.related)
+        quotes = context_digest(self.quotes) if self.quotes else ""
+        return sha(self.key, *related, "quotes", quotes)  # keys are hex: never "quotes"
 
 
 @dataclass(frozen=True)
@@ -75,22 +75,13 @@ class Month:
 
 @dataclass(frozen=True)
 class Outlet:
-    """A publication (« source ») and the articles of it the review cites."""
+    """A publication (« source ») and the articles of it the review cites; `url` is its
+    page, `anchor` the slug of its name (made distinct from other outlets')."""
 
     name: str
     anchor: str
     entries: tuple[Entry, ...]
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file: where it goes, its URL, the template and what the template gets."""
-
-    output: str
-    url: str
-    template: str
-    title: str
-    context: Mapping[str, object] = field(default_factory=dict)
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,12 +168,18 @@ def build_site(
         )
     )
     by_outlet = sorted(entries, key=lambda e: (e.article.source.casefold(), e.article.source))
-    outlets = tuple(
-        Outlet(name, slugify(name) or "media", tuple(group))
-        for name, group in groupby(by_outlet, key=lambda e: e.article.source)
-    )
-    pages = _pages(entries, sections, unthemed, months, outlets, people, config)
-    return Site(entries, sections, unthemed, months, outlets, pages, people)
+    outlets = []
+    anchors: set[str] = set()
+    for name, group in groupby(by_outlet, key=lambda e: e.article.source):
+        anchor = base = slugify(name) or "media"
+        number = 1
+        while anchor in anchors:
+            number += 1
+            anchor = f"{base}-{number}"
+        anchors.add(anchor)
+        outlets.append(Outlet(name, anchor, tuple(group), f"medias/{anchor}/"))
+    pages = site_pages(entries, sections, unthemed, months, tuple(outlets), people, config)
+    return Site(entries, sections, unthemed, months, tuple(outlets), pages, people)
 
 
 def _entry(article: Article, config: Config, facts: Facts, key: str | None) -> Entry:
@@ -198,95 +195,3 @@ def _entry(article: Article, config: Config, facts: Facts, key: str | None) -> E
         full_text,
         key or "",
     )
-
-
-def _pages(
-    entries: tuple[Entry, ...],
-    sections: tuple[ThemeSection, ...],
-    unthemed: tuple[Entry, ...],
-    months: tuple[Month, ...],
-    outlets: tuple[Outlet, ...],
-    people: tuple,
-    config: Config,
-) -> tuple[Page, ...]:
-    """Every page and feed of the site, in a stable order."""
-    pages = [
-        Page(
-            "index.html",
-            "",
-            "home.html",
-            config.title,
-            {"sections": sections, "unthemed": unthemed, "entries": entries},
-        ),
-        Page(
-            "atom.xml",
-            "atom.xml",
-            "atom.xml",
-            config.title,
-            {"entries": entries[:FEED_SIZE], "feed_url": "atom.xml", "page_url": ""},
-        ),
-        Page("archives/index.html", "archives/", "archives.html", "Archives", {"months": months}),
-        Page("medias/index.html", "medias/", "outlets.html", "Médias cités", {"outlets": outlets}),
-        Page("404.html", "404.html", "404.html", "Page introuvable", {}),
-        Page(
-            "recherche/index.html",
-            "recherche/",
-            "search.html",
-            "Recherche",
-            {"outlet_names": tuple(outlet.name for outlet in outlets)},
-        ),
-    ]
-    if people:
-        pages.append(
-            Page(
-                "personnes/index.html",
-                "personnes/",
-                "people.html",
-                "Personnes et organisations",
-                {"people": people},
-            )
-        )
-    for section in sections:
-        pages.append(
-            Page(
-                f"{section.url}index.html",
-                section.url,
-                "theme.html",
-                section.theme.label,
-                {"section": section},
-            )
-        )
-        pages.append(
-            Page(
-                section.feed_url,
-                section.feed_url,
-                "atom.xml",
-                f"{section.theme.label} — {config.title}",
-                {
-                    "entries": section.entries[:FEED_SIZE],
-                    "feed_url": section.feed_url,
-                    "page_url": section.url,
-                },
-            )
-        )
-    for month in months:
-        pages.append(
-            Page(
-                f"{month.url}index.html",
-                month.url,
-                "month.html",
-                f"Archives de {month.date.french()}",
-                {"month": month},
-            )
-        )
-    for entry in entries:
-        pages.append(
-            Page(
-                f"{entry.url}index.html",
-                entry.url,
-                "article.html",
-                entry.article.title,
-                {"entry": entry},
-            )
-        )
-    return tuple(pages)

@@ -62,16 +62,17 @@ def new_staging(output: Path) -> Path:
 def write_staged(staging: Path, name: str, data: bytes, made: set[str]) -> os.stat_result:
     """Write one file into the staging folder (`made`: folders already created there)."""
     _make_folder(staging, name, made)
-    target = staging / name
-    target.write_bytes(data)
-    return target.stat()
+    target = f"{staging}/{name}"
+    with open(target, "wb") as stream:
+        stream.write(data)
+    return os.stat(target)
 
 
 def _make_folder(staging: Path, name: str, made: set[str]) -> None:
     """Create the folder of file `name` in the staging folder, once (`made`: those created)."""
     folder = name.rpartition("/")[0]
     if folder not in made:
-        os.makedirs(staging / folder, exist_ok=True)
+        os.makedirs(f"{staging}/{folder}", exist_ok=True)
         made.add(folder)
 
 
@@ -100,7 +101,7 @@ def stage_site(
                     on_written(name, stat)
                 continue
             _make_folder(staging, name, made)
-            _link(output / name, staging / name)
+            _link(f"{output}/{name}", f"{staging}/{name}")
         staging.chmod(0o755)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -108,7 +109,7 @@ def stage_site(
     return staging
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError as error:

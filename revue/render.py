@@ -160,9 +160,15 @@ def _no_cache(*parts: object, caller: Callable) -> Markup:
 
 
 def extra_pages(site: Site) -> tuple[Page, ...]:
-    """The files made from templates that are not pages of the site: sitemap and robots."""
+    """The files made from templates that are not pages of the site: sitemap and robots.
+    The sitemap gets (URL, last modification day or '') pairs: it changes only with them."""
+    urls = tuple(
+        (p.url, p.context["entry"].article.date.timestamp[:10] if "entry" in p.context else "")
+        for p in site.pages
+        if p.output.endswith(".html") and p.output != "404.html"
+    )
     return (
-        Page("sitemap.xml", "sitemap.xml", "sitemap.xml", "", {"pages": site.pages}),
+        Page("sitemap.xml", "sitemap.xml", "sitemap.xml", "", {"urls": urls}),
         Page("robots.txt", "robots.txt", "robots.txt", "", {}),
     )
 

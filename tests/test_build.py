@@ -25,10 +25,10 @@ def test_build_writes_the_pages_of_the_site(project, run_cli):
     )
     code, out, err = run_cli(project, "build")
     assert (code, err) == (0, "")
-    # 11 pages with the search and people pages; 14 more files: those two pages, the favicon,
-    # the search script, the 9 files of the search index and its list of bundles
+    # 12 pages with the search, people and outlet pages; 14 more files: those two pages, the
+    # favicon, the search script, the 9 files of the search index and its list of bundles
     # (revue/search.py).
-    assert out == "Built 1 articles into _site/ (11 pages, 31 files).\n"
+    assert out == "Built 1 articles into _site/ (12 pages, 32 files).\n"
     site = project.root / "_site"
     home = (site / "index.html").read_text()
     article = (site / "articles/sora-a-hollywood/index.html").read_text()
@@ -40,6 +40,7 @@ def test_build_writes_the_pages_of_the_site(project, run_cli):
     assert '<a href="https://example.org/sora" rel="external">' in article
     assert (site / ".nojekyll").exists()
     assert (site / "archives/2024/03/index.html").exists()
+    assert (site / "medias/le-monde/index.html").exists()
 
 
 def test_home_groups_articles_by_theme_newest_first(project, run_cli):

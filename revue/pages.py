@@ -1,0 +1,201 @@
+"""Every page of the site: its output file, URL, template and render context.
+
+Long lists are cut into pages (a theme's stories, a month's or an outlet's articles) of
+`config.page_size` items: page 1 lives at the list's URL, page n at `<url>page/<n>/` (Hugo's
+scheme). A page's render context holds only its own items and
+the list's totals, so that editing one article re-renders only the pages showing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypeVar
+
+from .dates import ArticleDate
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Entry, Month, Outlet, ThemeSection
+
+Item = TypeVar("Item")
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: where it goes, its URL, the template and what the template gets."""
+
+    output: str
+    url: str
+    template: str
+    title: str
+    context: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """A list as an index page shows it (a month of the archives, an outlet): its date or
+    name, its URL and how many articles it holds, without the articles themselves (so that
+    the index page changes only with these)."""
+
+    name: str
+    date: ArticleDate | None
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page stands in its list: page `number` of `count`, and the articles it shows
+    (`offset` articles come before them, `total` in the whole list)."""
+
+    base_url: str
+    number: int
+    count: int
+    offset: int
+    total: int
+
+    def url_of(self, number: int) -> str:
+        """The URL of page `number` of this list."""
+        return page_url(self.base_url, number)
+
+    @property
+    def prev_url(self) -> str:
+        """The previous (newer) page's URL, or ''."""
+        return self.url_of(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next_url(self) -> str:
+        """The next (older) page's URL, or ''."""
+        return self.url_of(self.number + 1) if self.number < self.count else ""
+
+
+def page_url(base_url: str, number: int) -> str:
+    """`base_url` for page 1, `base_url + 'page/<n>/'` for page n."""
+    return base_url if number == 1 else f"{base_url}page/{number}/"
+
+
+def paginate(
+    items: Sequence[Item], size: int, base_url: str, weight=lambda item: 1
+) -> list[tuple[tuple[Item, ...], Pager]]:
+    """`items` cut into pages of `size` items (one empty page for no items), each with its
+    Pager; `weight(item)` is how many articles an item stands for (a story: several)."""
+    chunks = [tuple(items[i : i + size]) for i in range(0, len(items), size)] or [()]
+    total = sum(weight(item) for item in items)
+    pages = []
+    offset = 0
+    for number, chunk in enumerate(chunks, start=1):
+        pages.append((chunk, Pager(base_url, number, len(chunks), offset, total)))
+        offset += sum(weight(item) for item in chunk)
+    return pages
+
+
+def site_pages(
+    entries: tuple[Entry, ...],
+    sections: tuple[ThemeSection, ...],
+    unthemed: tuple[Entry, ...],
+    months: tuple[Month, ...],
+    outlets: tuple[Outlet, ...],
+    people: tuple,
+    config: Config,
+) -> tuple[Page, ...]:
+    """Every page and feed of the site, in a stable order. Long lists are paginated
+    (see Pager); index pages get ListLinks, not the lists' articles."""
+    size = config.page_size
+    month_links = tuple(ListLink("", m.date, m.url, len(m.entries)) for m in months)
+    outlet_links = tuple(ListLink(o.name, None, o.url, len(o.entries)) for o in outlets)
+    pages = [
+        Page(
+            "index.html",
+            "",
+            "home.html",
+            config.title,
+            {"sections": sections, "unthemed": unthemed, "entries": entries},
+        ),
+        _feed("atom.xml", "", config.title, entries),
+        Page(
+            "archives/index.html", "archives/", "archives.html", "Archives", {"months": month_links}
+        ),
+        Page(
+            "medias/index.html",
+            "medias/",
+            "outlets.html",
+            "Médias cités",
+            {"outlets": outlet_links},
+        ),
+        Page("404.html", "404.html", "404.html", "Page introuvable", {}),
+        Page(
+            "recherche/index.html",
+            "recherche/",
+            "search.html",
+            "Recherche",
+            {"outlet_names": tuple(outlet.name for outlet in outlets)},
+        ),
+    ]
+    if people:
+        pages.append(
+            Page(
+                "personnes/index.html",
+                "personnes/",
+                "people.html",
+                "Personnes et organisations",
+                {"people": people},
+            )
+        )
+    for section in sections:
+        for stories, pager in paginate(section.stories, size, section.url, weight=len):
+            shown = replace(
+                section,
+                entries=tuple(entry for story in stories for entry in story),
+                stories=stories,
+                quotes=section.quotes if pager.number == 1 else (),
+            )
+            pages.append(_listing(section.theme.label, "theme.html", pager, section=shown))
+        pages.append(
+            _feed(
+                section.feed_url,
+                section.url,
+                f"{section.theme.label} — {config.title}",
+                section.entries,
+            )
+        )
+    for month in months:
+        title = f"Archives de {month.date.french()}"
+        for chunk, pager in paginate(month.entries, size, month.url):
+            shown_month = replace(month, entries=chunk)
+            pages.append(_listing(title, "month.html", pager, month=shown_month))
+    for outlet in outlets:
+        for chunk, pager in paginate(outlet.entries, size, outlet.url):
+            shown_outlet = replace(outlet, entries=chunk)
+            pages.append(_listing(outlet.name, "outlet.html", pager, outlet=shown_outlet))
+    for entry in entries:
+        pages.append(
+            Page(
+                f"{entry.url}index.html",
+                entry.url,
+                "article.html",
+                entry.article.title,
+                {"entry": entry},
+            )
+        )
+    return tuple(pages)
+
+
+def _feed(output: str, page_url: str, title: str, entries: tuple[Entry, ...]) -> Page:
+    """An Atom feed of the newest FEED_SIZE entries of a list shown at `page_url`."""
+    return Page(
+        output,
+        output,
+        "atom.xml",
+        title,
+        {"entries": entries[:FEED_SIZE], "feed_url": output, "page_url": page_url},
+    )
+
+
+def _listing(title: str, template: str, pager: Pager, **context: object) -> Page:
+    """One page of a paginated list; its title says which page it is past the first."""
+    url = pager.url_of(pager.number)
+    if pager.number > 1:
+        title = f"{title} — page {pager.number} sur {pager.count}"
+    return Page(f"{url}index.html", url, template, title, {**context, "pager": pager})
