@@ -51,7 +51,6 @@ RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is has
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
 PARALLEL_PAGES = 200  # render on every core from this many pages to render…
 PARALLEL_ARTICLES = 2000  # …or from this many articles (list pages are then long)
-FRAGMENTS_PER_ARTICLE = 8  # entry cards kept at most, on average
 STREAM_FROM = 500  # from this many outputs to render, write them as they come
 
 
@@ -143,24 +142,16 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)
-    fragments_key = sha(
-        inputs.code,
-        inputs.config,
-        context_digest(dict(inputs.templates)),
-        context_digest(plan.site.nav),
-        context_digest(plan.manifest),
-    )
-    fragments = load_table(root, "fragments", fragments_key)
-    renderer.fragments.update(fragments.entries)  # type: ignore[arg-type]
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages, or for a few pages listing many articles.
     forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
     # The model lives until the end: out of the collector's sight, it is never traversed
     # again, here or in the forked workers (whose memory then stays shared with this one).
     gc.freeze()
-    rendered = render_outputs(
-        plan, config, renderer, stale, forks, progress.counter("rendering", len(stale))
-    )
+    # Entry cards rendered by a worker stay there: pages are paginated, so the few a later
+    # build renders again cost less than keeping them all (in memory, then on disk).
+    counter = progress.counter("rendering", len(stale))
+    rendered = render_outputs(plan, config, renderer, stale, forks, counter, keep_fragments=False)
     # Many files are written as they come (bounded memory); a few are kept until the end,
     # so that a build whose pages all come out the same writes nothing.
     staging = new_staging(output) if len(stale) >= STREAM_FROM else None
@@ -201,16 +192,14 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
         gc.unfreeze()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    if len(renderer.fragments) > FRAGMENTS_PER_ARTICLE * len(articles) + 1000:
-        fragments = Table(fragments_key)  # mostly stale: start again from this build's
-    save_table(root, "fragments", fragments, renderer.fragments)
+    pages = sum(1 for o in plan.keys if o.endswith(".html"))
+    count = len(changed) + len(written)
+    report = Report(len(articles), len(plan.keys), pages, len(stale), count, len(removed))
     store.outputs = records
     store.output_dir = str(output)
     store.signature = plan_inputs
     save_store(root, store)
-    pages = sum(1 for o in plan.keys if o.endswith(".html"))
-    count = len(changed) + len(written)
-    return Report(len(articles), len(plan.keys), pages, len(stale), count, len(removed))
+    return report
 
 
 def _stat_key(stat: os.stat_result) -> tuple[int, int, int]:

@@ -248,7 +248,7 @@ def read_inputs(
 @dataclass
 class Store:
     """What one build leaves for the next (besides the tables of parsed articles and of
-    fragments). `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
+    of story groups). `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
     path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
     `signature`: a hash of every input of the last successful build; `templates`: the
     last templates' digests by their `templates_id` (read_inputs)."""
@@ -288,7 +288,7 @@ def load_index(root: Path) -> Store:
 
 @dataclass
 class Table:
-    """A big table of the cache (parsed articles, fragments) as loaded: `entries` from the
+    """A big table of the cache (parsed articles, story groups) as loaded: `entries` from the
     main file plus its delta file, `base` the main file's id, `delta` the keys in the delta."""
 
     key: str = ""

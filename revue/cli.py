@@ -165,7 +165,7 @@ def run_check(args: argparse.Namespace, root: Path) -> int:
             for score in analysis.theme_scores:
                 chosen = "✓" if score.score >= config.theme_min_score else " "
                 terms = ", ".join(f"{term} ×{count}" for term, count in score.matches) or "—"
-                print(f"  {chosen} {score.theme.id:<16} {score.score:>3}  {terms}")
+                print(f"  {chosen} {score.theme_id:<16} {score.score:>3}  {terms}")
             origin = "computed" if analysis.summary_computed else "from the frontmatter"
             print(f"  summary ({origin}): {analysis.summary or '—'}")
             named = sum(1 for q in analysis.quotes if q.speaker)

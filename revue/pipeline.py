@@ -165,12 +165,15 @@ def render_outputs(
     outputs: Sequence[str],
     jobs: int = 1,
     done: Callable[[int], None] | None = None,
+    keep_fragments: bool = True,
 ) -> Iterator[tuple[str, bytes | SourceError]]:
-    """Each asked output's bytes, or the SourceError of its template, in the given order."""
+    """Each asked output's bytes, or the SourceError of its template, in the given order.
+    With `keep_fragments`, the renderer keeps the entry cards rendered in worker processes
+    too (for a caller that renders again with the same renderer)."""
     for source in plan.sources.values():
         renderer.typeset.update(source.typeset)
     nav = plan.site.nav
-    shared = (renderer, plan.pages, nav, config, plan.manifest, plan.static)
+    shared = (renderer, plan.pages, nav, config, plan.manifest, plan.static, keep_fragments)
     results = run_all(_render_one, shared, outputs, jobs, done)
     for output, (result, fragments) in zip(outputs, results, strict=True):
         renderer.fragments.update(fragments)  # those a worker process rendered
@@ -179,13 +182,13 @@ def render_outputs(
 
 def _render_one(shared: tuple, output: str) -> tuple[bytes | SourceError, tuple]:
     """One output, and the fragments rendered for it that were not known yet."""
-    renderer, pages, nav, config, manifest, static = shared
+    renderer, pages, nav, config, manifest, static, keep_fragments = shared
     if output == NOJEKYLL:
         return b"", ()
     if output in static:
         return static[output], ()
     result = render_page(renderer, pages[output], nav, config, manifest)
-    fragments = tuple(renderer.fresh.items())
+    fragments = tuple(renderer.fresh.items()) if keep_fragments else ()
     renderer.fresh.clear()
     return result, fragments
 

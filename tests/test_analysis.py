@@ -124,7 +124,7 @@ def test_themes_are_assigned_from_stemmed_folded_terms(project):
     """,
     )
     article, config = load_one(project)
-    scores = {s.theme.id: s for s in score_themes(article, config)}
+    scores = {s.theme_id: s for s in score_themes(article, config)}
     assert scores["competitors"].matches == (
         ("concurrent", 3),
         ("Kling", 1),

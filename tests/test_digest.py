@@ -346,4 +346,4 @@ def test_minhash_signature_is_the_integer_formula():
             if hashes
             else ()
         )
-        assert signature(tokens) == expected
+        assert signature(tokens) == b"".join(v.to_bytes(8, "little") for v in expected)

@@ -44,7 +44,7 @@ class ArticleAnalysis:
     names: tuple[tuple[str, int], ...]
     persons: tuple[str, ...]
     lede: tuple[str, ...]
-    signature: tuple[int, ...]
+    signature: bytes
     same_story: tuple[str, ...] = ()
     not_same_story: tuple[str, ...] = ()
     # Per quotation, computed here (cached, in parallel) for the cross-article merging:

@@ -12,7 +12,7 @@ linear work, not quadratic. Bands and buckets are computed with numpy, pairs ded
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -46,24 +46,34 @@ def token_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
 
 
-def signature(tokens: Iterable[str]) -> tuple[int, ...]:
-    """The MinHash signature of a set of tokens; () for an empty set:
-    min over tokens of ((a * hash + b) mod 2**64) mod (2**61 - 1), for each (a, b)."""
+def signature(tokens: Iterable[str]) -> bytes:
+    """The MinHash signature of a set of tokens, b'' for an empty set: for each (a, b),
+    min over tokens of ((a * hash + b) mod 2**64) mod (2**61 - 1), as 8 little-endian bytes
+    (a 1 KB bytes object: a tuple of 128 ints would take five times the memory)."""
     hashes = np.array([token_hash(t) for t in set(tokens)], dtype=np.uint64)
     if not hashes.size:
-        return ()
+        return b""
     values = (hashes[:, None] * _MULTIPLIERS + _OFFSETS) % np.uint64(_PRIME)
-    return tuple(values.min(axis=0).tolist())
+    return values.min(axis=0).astype("<u8").tobytes()
 
 
-def candidate_pairs(signatures: Sequence[tuple[int, ...]], window: int = 8) -> np.ndarray:
-    """Index pairs (i < j) whose signatures share a band, each once, sorted: an array of
-    shape (pairs, 2). Items should be given in a meaningful order (e.g. by date): a bucket
-    pairs each member with the next `window` ones only. Empty signatures pair with none."""
+def candidate_pairs(
+    signatures: Sequence[bytes],
+    window: int = 8,
+    keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) whose signatures share a band, each once, as two int32 arrays
+    (earlier, later) sorted by later item, then earlier. Items should be given in a
+    meaningful order (e.g. by date): a bucket pairs each member with the next `window`
+    ones only. Empty signatures pair with none. `keep(first, second)`, given index arrays,
+    masks the pairs worth keeping: applied band by band, it bounds memory by the pairs
+    kept rather than by the candidates."""
+    count = len(signatures)
     rows = [n for n, sig in enumerate(signatures) if sig]
     if len(rows) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    matrix = np.array([signatures[n] for n in rows], dtype=np.uint64)
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32)
+    joined = b"".join(signatures[n] for n in rows)
+    matrix = np.frombuffer(joined, dtype="<u8").astype(np.uint64).reshape(len(rows), -1)
     index = np.array(rows, dtype=np.int64)
     unique = np.empty(0, dtype=np.int64)
     codes = []
@@ -75,14 +85,18 @@ def candidate_pairs(signatures: Sequence[tuple[int, ...]], window: int = 8) -> n
         for step in range(1, window + 1):
             same = bucket[:-step] == bucket[step:]
             first, second = index[order[:-step][same]], index[order[step:][same]]
-            codes.append(first * len(signatures) + second)
+            if keep is not None:
+                mask = keep(first, second)
+                first, second = first[mask], second[mask]
+            codes.append(second * count + first)  # sorts by later item, then earlier
         if len(codes) >= MERGE_BANDS * window or band + BAND_ROWS >= SIGNATURE_SIZE:
             unique = _sorted_unique(np.concatenate([unique, *codes]))  # bounded memory
             codes = []
-    return np.stack((unique // len(signatures), unique % len(signatures)), axis=1)
+    later = (unique // count).astype(np.int32)
+    return (unique - later.astype(np.int64) * count).astype(np.int32), later
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
     """The distinct values, sorted (np.unique without its overhead)."""
-    values = np.sort(values)
+    values.sort()  # in place: the array is the caller's temporary
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values

@@ -23,7 +23,7 @@ of a story holding the article it names; `same_story` links then join whole stor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -95,13 +95,17 @@ def _similarity(first: frozenset[str], second: frozenset[str]) -> float | None:
     return score if score >= STORY_MIN_JACCARD else None
 
 
-def _close_pairs(pairs: np.ndarray, items: Sequence[ArticleAnalysis]) -> np.ndarray:
-    """The pairs whose articles are close enough in time (_close_in_time, vectorized)."""
+def _close_mask(items: Sequence[ArticleAnalysis]) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """A mask of the index pairs whose articles are close enough in time (_close_in_time,
+    vectorized)."""
     first = np.array([a.days[0] for a in items], dtype=np.int64)
     last = np.array([a.days[1] for a in items], dtype=np.int64)
-    i, j = pairs[:, 0], pairs[:, 1]
-    gap = np.maximum(0, np.maximum(first[j] - last[i], first[i] - last[j]))
-    return pairs[gap <= STORY_MAX_DAYS]
+
+    def close(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        gap = np.maximum(0, np.maximum(first[j] - last[i], first[i] - last[j]))
+        return gap <= STORY_MAX_DAYS
+
+    return close
 
 
 def story_key(analysis: ArticleAnalysis) -> str:
@@ -147,12 +151,11 @@ def _leaders(items: Sequence[ArticleAnalysis], forbidden: dict[int, set[int]]) -
     most similar to it (the earliest leader on a tie), close enough in time and holding no
     article its `not_same_story` forbids; otherwise it leads a new story."""
     ledes = [frozenset(a.lede) for a in items]
-    pairs = _close_pairs(candidate_pairs([a.signature for a in items]), items)
-    pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]  # by later item, then earlier
-    bounds = np.searchsorted(pairs[:, 1], np.arange(len(items) + 1))
+    first, later = candidate_pairs([a.signature for a in items], keep=_close_mask(items))
+    bounds = np.searchsorted(later, np.arange(len(items) + 1))  # sorted by later item
     leader = np.arange(len(items))
     for j in range(len(items)):
-        earlier = pairs[bounds[j] : bounds[j + 1], 0]
+        earlier = first[bounds[j] : bounds[j + 1]]
         best, best_score = j, 0.0
         for story in np.unique(leader[earlier]).tolist():
             if not _close_in_time(items[story], items[j]):

@@ -19,9 +19,10 @@ TITLE_WEIGHT = 2
 
 @dataclass(frozen=True)
 class ThemeScore:
-    """How strongly one theme matches one article, and which terms matched how often."""
+    """How strongly one theme matches one article (by the theme's id: plain data, shared by
+    nothing), and which terms matched how often."""
 
-    theme: Theme
+    theme_id: str
     score: int
     matches: tuple[tuple[str, int], ...]
 
@@ -39,7 +40,7 @@ def score_themes(article: Article, config: Config) -> list[ThemeScore]:
             if count:
                 matches.append((term, count))
         matches.sort(key=lambda m: (-m[1], m[0]))
-        scores.append(ThemeScore(theme, sum(c for _, c in matches), tuple(matches)))
+        scores.append(ThemeScore(theme.id, sum(c for _, c in matches), tuple(matches)))
     return sorted(scores, key=lambda s: -s.score)
 
 
@@ -65,7 +66,7 @@ def assign_themes(
     if article.themes:
         return article.themes
     scores = score_themes(article, config) if scores is None else scores
-    chosen = {s.theme.id for s in scores if s.score >= config.theme_min_score}
+    chosen = {s.theme_id for s in scores if s.score >= config.theme_min_score}
     return tuple(t.id for t in config.themes if t.id in chosen)
 
 
