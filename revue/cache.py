@@ -248,8 +248,8 @@ def read_inputs(
 @dataclass
 class Store:
     """What one build leaves for the next (besides the tables of parsed articles and of
-    of story groups). `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
-    path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
+    story groups). `stats`: article path → (size, mtime_ns, inode, sha of the bytes);
+    `outputs`: output path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
     `signature`: a hash of every input of the last successful build; `templates`: the
     last templates' digests by their `templates_id` (read_inputs)."""
 
