@@ -213,6 +213,29 @@ def _feed_all(h, values: Iterable[object], memo: dict[int, tuple[object, str]] |
             _feed(h, value, memo)
 
 
+def page_digest(page: object, memo: dict[int, tuple[object, str]] | None = None) -> str:
+    """context_digest of a Page (revue/pages.py), quicker for the common case of a context
+    holding only entries with a key, texts and numbers (an article page): then the page's
+    fields and those values are hashed directly, length-prefixed; else in full."""
+    parts = ["page", page.output, page.url, page.template, page.title]  # type: ignore[attr-defined]
+    context = page.context  # type: ignore[attr-defined]
+    for name in sorted(context):
+        value = context[name]
+        kind = type(value)
+        if kind is str:
+            parts += [name, "s", value]
+        elif kind is int:
+            parts += [name, "i", str(value)]
+        else:
+            key = getattr(value, "__cache_key__", None)
+            if not key or not isinstance(key, str) or type(name) is not str:
+                return context_digest(page, memo)
+            parts += [name, "E" + kind.__qualname__, key]
+    if any(type(part) is not str for part in parts[:5]):
+        return context_digest(page, memo)
+    return sha(*parts)
+
+
 def source_key(code: str, config: str, shown: str, digest: str) -> str:
     """The key of a parsed article: everything `read_source` depends on (hex digests and a
     path, which hold no NUL, joined by NULs)."""

@@ -7,13 +7,14 @@ relative to the site root and end with '/' for pages served as `dir/index.html`.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from .analysis.article import ArticleAnalysis, analyse_article
 from .analysis.digest import digest_of, digest_views
-from .cache import context_digest, sha
+from .cache import context_digest
 from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
@@ -49,7 +50,8 @@ class Entry:
             return self.key
         related = (r.__cache_key__ or context_digest(r) for r in self.related)
         quotes = context_digest(self.quotes) if self.quotes else ""
-        return sha(self.key, *related, "quotes", quotes)  # keys are hex: never "quotes"
+        # Hex digests, joined by a separator they never hold.
+        return hashlib.sha256("\0".join((self.key, *related, "", quotes)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

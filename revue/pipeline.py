@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from .analysis.stories import group_stories, story_key
 from .assets import fingerprint
-from .cache import Inputs, context_digest, sha, source_key
+from .cache import Inputs, context_digest, page_digest, sha, source_key
 from .config import Config
 from .content import Article, duplicate_slugs, parse_article
 from .errors import BuildError, SourceError
@@ -117,9 +117,7 @@ def plan_site(
     shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
     memo: dict[int, tuple[object, str]] = {}  # every model object hashed once for all pages
     keys = {
-        output: sha(
-            shared, inputs.templates.get(page.template, "missing"), context_digest(page, memo)
-        )
+        output: sha(shared, inputs.templates.get(page.template, "missing"), page_digest(page, memo))
         for output, page in pages.items()
     }
     keys.update({name: sha("static", data) for name, data in static.items()})

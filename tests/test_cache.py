@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -361,3 +362,32 @@ def test_story_groups_are_reused_only_for_the_same_story_facts(project: Project)
     assert again.stories[0] != first.stories[0]
     assert again.stories == planned(project).stories  # computed, not the stored entry
     assert again.stories[1] == (("a", "b", "c"),)
+
+
+def test_page_digests_tell_every_field_and_value_apart(project: Project) -> None:
+    from revue.cache import page_digest
+    from revue.pages import Page
+
+    project.article("a", title="Alpha")
+    project.article("b", title="Beta")
+    entries = {e.article.slug: e for e in planned(project).site.entries}
+    assert entries["a"].__cache_key__ and entries["b"].__cache_key__
+    base = Page("articles/a/index.html", "articles/a/", "article.html", "Alpha", {})
+    variants = [
+        base,
+        replace(base, output="articles/b/index.html"),
+        replace(base, url="articles/b/"),
+        replace(base, template="home.html"),
+        replace(base, title="Beta"),
+        replace(base, context={"entry": entries["a"]}),
+        replace(base, context={"entry": entries["b"]}),
+        replace(base, context={"other": entries["a"]}),
+        replace(base, context={"entry": "a"}),
+        replace(base, context={"entry": 1}),
+        replace(base, context={"entry": "1"}),
+        replace(base, context={"entry": (entries["a"],)}),  # not keyed: hashed in full
+        replace(base, context={"entry": entries["a"], "n": 2}),
+    ]
+    digests = [page_digest(page) for page in variants]
+    assert len(set(digests)) == len(variants)
+    assert digests == [page_digest(page) for page in variants]  # stable
