@@ -49,8 +49,7 @@ if TYPE_CHECKING:
 UNREADABLE = "unreadable"  # the digest of an article file that could not be read
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
-PARALLEL_PAGES = 200  # render on every core from this many pages to render…
-PARALLEL_ARTICLES = 2000  # …or from this many articles (list pages are then long)
+PARALLEL_PAGES = 200  # render on every core from this many pages to render
 STREAM_FROM = 500  # from this many outputs to render, write them as they come
 
 
@@ -143,8 +142,8 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
-    # Forking pays off for many pages, or for a few pages listing many articles.
-    forks = jobs if len(stale) >= PARALLEL_PAGES or len(articles) >= PARALLEL_ARTICLES else 1
+    # Forking pays off for many pages (long lists are paginated: no page is long).
+    forks = jobs if len(stale) >= PARALLEL_PAGES else 1
     # The model lives until the end: out of the collector's sight, it is never traversed
     # again, here or in the forked workers (whose memory then stays shared with this one).
     gc.freeze()

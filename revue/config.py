@@ -215,12 +215,12 @@ def article_names(config: Config) -> list[str]:
     folders skipped), as posix paths relative to the project, in path order. Here rather
     than beside the parser, so that a build with nothing to do need not import it."""
     folder = config.root / config.content_dir / "articles"
-    prefix = len(os.path.join(config.root, ""))
     found = []
     for top, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith((".", "#"))]
+        shown = os.path.relpath(top, config.root).replace(os.sep, "/")
         found.extend(
-            os.path.join(top, name)[prefix:].replace(os.sep, "/")
+            f"{shown}/{name}"
             for name in files
             if name.endswith(".md") and not name.startswith((".", "#"))
         )

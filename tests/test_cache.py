@@ -286,7 +286,9 @@ def test_a_memo_hashes_each_object_once_and_tells_the_same_values_apart() -> Non
     assert context_digest(ArticleDate(2024, 3, 1), memo) == context_digest(first, memo)
 
 
-def test_article_files_are_listed_in_path_order_without_hidden_ones(project: Project) -> None:
+def test_article_files_are_listed_in_path_order_without_hidden_ones(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     articles = project.root / "content" / "articles"
     for name in (
         "b.md",
@@ -311,6 +313,8 @@ def test_article_files_are_listed_in_path_order_without_hidden_ones(project: Pro
     assert article_names(config) == expected
     assert article_paths(config) == [project.root / name for name in expected]
     assert article_paths(config) == sorted(article_paths(config))  # Path order, part by part
+    monkeypatch.chdir(project.root)
+    assert article_names(load_config(Path("."))) == expected  # a relative root too
 
 
 def test_template_digests_are_reused_only_for_the_same_templates(project: Project) -> None:
