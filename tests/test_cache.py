@@ -395,3 +395,32 @@ def test_page_digests_tell_every_field_and_value_apart(project: Project) -> None
     digests = [page_digest(page) for page in variants]
     assert len(set(digests)) == len(variants)
     assert digests == [page_digest(page) for page in variants]  # stable
+
+
+def test_a_config_change_does_not_load_the_stale_articles(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from revue import cache
+
+    project.article("a", title="Alpha")
+    output = project.root / "_site"
+    build(load_config(project.root), output, jobs=1)
+    loaded: list[str] = []
+    real_load = cache._load
+
+    def spy(path: Path) -> object:
+        data = real_load(path)
+        if isinstance(data, dict) and data.get("table"):
+            loaded.append(path.name)
+        return data
+
+    monkeypatch.setattr(cache, "_load", spy)
+    project.article("b", title="Beta")
+    build(load_config(project.root), output, jobs=1)
+    assert "sources.pickle" in loaded  # same config: the parsed articles are reused
+    loaded.clear()
+    config = project.root / "site.toml"
+    config.write_text(config.read_text().replace('title = "', 'title = "Nouveau ', 1))
+    build(load_config(project.root), output, jobs=1)
+    assert "sources.pickle" not in loaded  # every entry would be stale: not even read
+    assert tree(output) == clean_site(project.root)
