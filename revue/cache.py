@@ -10,9 +10,11 @@ rests on a hand-written list of dependencies:
   imports, the config, the static files' manifest and the code version (`page_key`).
 
 The code version hashes the package's own source and the versions of the libraries that
-shape the output. The disk store holds three pickles written atomically: `index` (file
-stats → hashes, output records, the last build's signature), `sources` (parsed articles by
-key) and nothing else; a damaged or foreign cache is ignored and rebuilt.
+shape the output. The disk store holds pickles written atomically: `index` (file stats →
+hashes, output records, the last build's signature), the tables `sources` (parsed articles
+by key, under the code and config's hash) and `stories` (the last story groups), and
+`search/` (revue/search.py). A table file is a small header, then its entries: a table made
+under another key is never unpickled. A damaged or foreign cache is ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -34,7 +36,7 @@ from .config import Config
 
 CACHE_DIR = ".revue-cache"
 TEMPLATES = "templates"
-FORMAT = 2
+FORMAT = 3
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "babel", "pyyaml")
 
 
@@ -283,15 +285,20 @@ class Store:
     templates: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _load(path: Path) -> object:
-    """The pickled object in `path`, or None. The cyclic garbage collector is paused while
-    loading: a table makes millions of objects, none of them garbage, and the collections
-    they would trigger cost more than the load itself."""
+def _load(path: Path, wanted: Callable[[object], bool] | None = None) -> object:
+    """The pickled object in `path`, or None. With `wanted`, the file holds a header then
+    the object: the object is read only when `wanted(header)`, and (header, object) is
+    returned. The cyclic garbage collector is paused while loading: a table makes millions
+    of objects, none of them garbage, and the collections they would trigger cost more
+    than the load itself."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         with path.open("rb") as stream:
-            return pickle.load(stream)
+            first = pickle.load(stream)
+            if wanted is None:
+                return first
+            return (first, pickle.load(stream)) if wanted(first) else None
     except Exception:  # missing, truncated, or from another version: start afresh
         return None
     finally:
@@ -322,26 +329,30 @@ class Table:
 
 def load_table(root: Path, name: str, key: str) -> Table:
     """The table `name` stored under `key` (an empty one when missing, damaged or made
-    under another key)."""
+    under another key: then only the file's header is read)."""
     folder = root / CACHE_DIR
-    main = _load(folder / f"{name}.pickle")
-    if not isinstance(main, dict) or main.get("format") != FORMAT or main.get("key") != key:
+    main = _load(
+        folder / f"{name}.pickle",
+        lambda h: isinstance(h, dict) and h.get("format") == FORMAT and h.get("key") == key,
+    )
+    if not isinstance(main, tuple) or not isinstance(main[1], dict):
         return Table(key)
-    entries = main["table"]
-    delta = _load(folder / f"{name}.delta.pickle")
-    if (
-        isinstance(delta, dict)
-        and delta.get("format") == FORMAT
-        and delta.get("base") == main["id"]
-    ):
-        entries.update(delta["table"])
-        return Table(key, entries, main["id"], frozenset(delta["table"]))
-    return Table(key, entries, main["id"])
+    header, entries = main
+    base = header["id"]
+    delta = _load(
+        folder / f"{name}.delta.pickle",
+        lambda h: isinstance(h, dict) and h.get("format") == FORMAT and h.get("base") == base,
+    )
+    if isinstance(delta, tuple) and isinstance(delta[1], dict):
+        entries.update(delta[1])
+        return Table(key, entries, header["id"], frozenset(delta[1]))
+    return Table(key, entries, header["id"])
 
 
 def save_table(root: Path, name: str, table: Table, live: Mapping[str, object]) -> None:
     """Store `live` as the table `name`: when few entries are new since the main file was
-    written, only them (a small delta file); else the whole table, pruned to `live`."""
+    written, only them (a small delta file); else the whole table, pruned to `live`. Each
+    file is a small header (format, key, id), then the entries."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
     new = [k for k in live if k not in table.entries]
@@ -350,15 +361,12 @@ def save_table(root: Path, name: str, table: Table, live: Mapping[str, object]) 
     delta = table.delta.union(new)
     if table.base and len(delta) <= max(200, len(live) // 10):
         record = {k: live[k] for k in delta if k in live}
-        _dump(
-            folder / f"{name}.delta.pickle", {"format": FORMAT, "base": table.base, "table": record}
-        )
+        header = {"format": FORMAT, "base": table.base}
+        _dump(folder / f"{name}.delta.pickle", header, record)
         return
     base = sha(os.urandom(16))
-    _dump(
-        folder / f"{name}.pickle",
-        {"format": FORMAT, "key": table.key, "id": base, "table": dict(live)},
-    )
+    header = {"format": FORMAT, "key": table.key, "id": base}
+    _dump(folder / f"{name}.pickle", header, dict(live))
     (folder / f"{name}.delta.pickle").unlink(missing_ok=True)
 
 
@@ -380,11 +388,13 @@ def save_store(root: Path, store: Store) -> None:
     _dump(folder / "index.pickle", index)
 
 
-def _dump(path: Path, data: object) -> None:
+def _dump(path: Path, *objects: object) -> None:
+    """Pickle the objects one after the other into `path`, atomically (complete or absent)."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            for data in objects:
+                pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
