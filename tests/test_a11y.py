@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -55,6 +56,7 @@ def page_types(output: Path) -> dict[str, str]:
         "archives": "archives/",
         "month": f"{first('archives/*/*/index.html').as_posix()}/",
         "outlets": "medias/",
+        "outlet": f"{first('medias/*/index.html').as_posix()}/",
         "search": "recherche/?q=studios",
         "404": "404.html",
     }
@@ -97,6 +99,45 @@ def axe_violations(browser, url: str, scheme: str, viewport: dict) -> list[str]:
 def browser() -> Iterator[object]:
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The committed content with one article a page (every list paginated), served at
+    http://127.0.0.1:PORT/revue/."""
+    project = tmp_path_factory.mktemp("paged")
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, project / name)
+    config = (REPO / "site.toml").read_text(encoding="utf-8")
+    (project / "site.toml").write_text(re.sub(r"(?m)^page_size = \d+$", "page_size = 1", config))
+    output = project / "_site"
+    with serve(output, "/revue/") as base_url:
+        command = [sys.executable, str(REPO / "build.py"), "build", "--base-url", base_url]
+        result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        yield base_url, output
+
+
+@pytest.mark.parametrize(("scheme", "viewport"), [("light", "phone"), ("dark", "desktop")])
+def test_axe_finds_no_violation_on_paginated_lists(
+    browser, paged_site: tuple[str, Path], scheme: str, viewport: str
+) -> None:
+    base_url, output = paged_site
+    axe_script()
+    middles = [
+        p.parent.relative_to(output).as_posix() + "/"
+        for pattern in ("themes/*/page/2/index.html", "archives/*/*/page/2/index.html")
+        for p in sorted(output.glob(pattern))[:1]
+    ]
+    assert len(middles) == 2, middles  # a theme's and a month's second page
+    found = {}
+    for path in middles:
+        html = (output / path / "index.html").read_text(encoding="utf-8")
+        assert 'class="pager"' in html and 'rel="prev"' in html, path
+        violations = axe_violations(browser, base_url + path, scheme, VIEWPORTS[viewport])
+        if violations:
+            found[path] = violations
+    assert not found, json.dumps(found, indent=2, ensure_ascii=False)
 
 
 @pytest.mark.parametrize(
