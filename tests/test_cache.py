@@ -117,6 +117,9 @@ def test_cached_builds_match_clean_builds_after_random_edits(
     project: Project, seed: int, stream_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(builder, "STREAM_FROM", stream_from)  # 1: files written as rendered
+    config = project.root / "site.toml"  # two articles a page: edits move pages' boundaries
+    config.write_text(config.read_text().replace("page_size = 30", "page_size = 2"))
+    assert "page_size = 2" in config.read_text()
     rng = random.Random(seed)
     for index in range(6):
         random_article(project, rng, f"article-{index}")
