@@ -19,7 +19,7 @@ from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
 from .pages import Page, site_pages
-from .text import slugify
+from .text import distinct_slugs
 
 # What the analyses found in one article alone: a pure function of the article and the
 # config, so the build cache keeps it with the parsed article (keyed by the file's hash).
@@ -170,18 +170,17 @@ def build_site(
         )
     )
     by_outlet = sorted(entries, key=lambda e: (e.article.source.casefold(), e.article.source))
-    outlets = []
-    anchors: set[str] = set()
-    for name, group in groupby(by_outlet, key=lambda e: e.article.source):
-        anchor = base = slugify(name) or "media"
-        number = 1
-        while anchor in anchors:
-            number += 1
-            anchor = f"{base}-{number}"
-        anchors.add(anchor)
-        outlets.append(Outlet(name, anchor, tuple(group), f"medias/{anchor}/"))
-    pages = site_pages(entries, sections, unthemed, months, tuple(outlets), people, config)
-    return Site(entries, sections, unthemed, months, tuple(outlets), pages, people)
+    groups = [
+        (name, tuple(group)) for name, group in groupby(by_outlet, key=lambda e: e.article.source)
+    ]
+    outlets = tuple(
+        Outlet(name, anchor, group, f"medias/{anchor}/")
+        for (name, group), anchor in zip(
+            groups, distinct_slugs((name for name, _ in groups), "media"), strict=True
+        )
+    )
+    pages = site_pages(entries, sections, unthemed, months, outlets, people, config)
+    return Site(entries, sections, unthemed, months, outlets, pages, people)
 
 
 def _entry(article: Article, config: Config, facts: Facts, key: str | None) -> Entry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -25,6 +26,22 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug
+
+
+def distinct_slugs(names: Iterable[str], fallback: str) -> list[str]:
+    """The slug of each name (`fallback` for a name with none), made distinct in order: a
+    slug already given gets -2, -3…: « Le Monde », « LE MONDE » → le-monde, le-monde-2."""
+    used: set[str] = set()
+    result = []
+    for name in names:
+        base = slugify(name) or fallback
+        slug, number = base, 1
+        while slug in used:
+            number += 1
+            slug = f"{base}-{number}"
+        used.add(slug)
+        result.append(slug)
+    return result
 
 
 @lru_cache(maxsize=1)

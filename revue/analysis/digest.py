@@ -13,7 +13,7 @@ from typing import Any
 
 from ..config import Config
 from ..content import Article
-from ..text import slugify
+from ..text import distinct_slugs
 from .article import ArticleAnalysis, analyse_article
 from .names import mentions
 from .people import Person, name_table, people_index, resolve
@@ -36,6 +36,7 @@ class Digest:
     quotes: tuple[QuoteGroup, ...]
     quotes_of: Mapping[str, tuple[int, ...]]
     people: tuple[Person, ...]
+    anchors: Mapping[str, str]  # a distinct URL fragment per indexed name
 
 
 def digest_of(
@@ -52,6 +53,14 @@ def digest_of(
     for index, group in enumerate(quotes):
         for slug, _ in group.sources:
             quotes_of.setdefault(slug, []).append(index)
+    people = people_index(
+        analyses,
+        config,
+        table,
+        [g.speaker if g.quote.named else "" for g in quotes],
+        [sorted({resolve(run, table) for run in mentions(g.quote.text)} - {""}) for g in quotes],
+    )
+    names = [person.name for person in people]
     return Digest(
         analyses={a.slug: a for a in analyses},
         stories=stories,
@@ -59,16 +68,8 @@ def digest_of(
         story_rank={slug: n for story in stories for n, slug in enumerate(story)},
         quotes=quotes,
         quotes_of={slug: tuple(ids) for slug, ids in sorted(quotes_of.items())},
-        people=people_index(
-            analyses,
-            config,
-            table,
-            [g.speaker if g.quote.named else "" for g in quotes],
-            [
-                sorted({resolve(run, table) for run in mentions(g.quote.text)} - {""})
-                for g in quotes
-            ],
-        ),
+        people=people,
+        anchors=dict(zip(names, distinct_slugs(names, "nom"), strict=True)),
     )
 
 
@@ -106,26 +107,11 @@ class PersonView:
     quotes: tuple[QuoteView, ...]
 
 
-def anchors(digest: Digest) -> dict[str, str]:
-    """A unique URL fragment per indexed name: « Sam Altman » → « sam-altman »."""
-    result: dict[str, str] = {}
-    used: set[str] = set()
-    for person in digest.people:
-        base = slugify(person.name) or "nom"
-        anchor, n = base, 1
-        while anchor in used:
-            n += 1
-            anchor = f"{base}-{n}"
-        used.add(anchor)
-        result[person.name] = anchor
-    return result
-
-
 def quote_views(
     digest: Digest, ids: Sequence[int], by_slug: Mapping[str, Any], limit: int | None = None
 ) -> tuple[QuoteView, ...]:
     """The quotations `ids` (in digest order) as views; unknown articles are left out."""
-    names = anchors(digest)
+    names = digest.anchors
     views = []
     for index in sorted(set(ids))[:limit]:
         group = digest.quotes[index]
@@ -181,7 +167,7 @@ def theme_quote_ids(digest: Digest, entries: Sequence[Any]) -> tuple[int, ...]:
 
 def people_views(digest: Digest, by_slug: Mapping[str, Any]) -> tuple[PersonView, ...]:
     """The index page's people and organisations, with their entries and quotations."""
-    names = anchors(digest)
+    names = digest.anchors
     return tuple(
         PersonView(
             p.name,
