@@ -82,13 +82,13 @@ def paginate(
     """`items` cut into pages of `size` items (one empty page for no items), each with its
     Pager; `weight(item)` is how many articles an item stands for (a story: several)."""
     chunks = [tuple(items[i : i + size]) for i in range(0, len(items), size)] or [()]
-    total = sum(weight(item) for item in items)
-    pages = []
-    offset = 0
-    for number, chunk in enumerate(chunks, start=1):
-        pages.append((chunk, Pager(base_url, number, len(chunks), offset, total)))
-        offset += sum(weight(item) for item in chunk)
-    return pages
+    offsets = [0]  # the articles before each page, then the total
+    for chunk in chunks:
+        offsets.append(offsets[-1] + sum(weight(item) for item in chunk))
+    return [
+        (chunk, Pager(base_url, number, len(chunks), offsets[number - 1], offsets[-1]))
+        for number, chunk in enumerate(chunks, start=1)
+    ]
 
 
 def site_pages(
