@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ class ArticleDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
-    @property
+    @functools.cached_property
     def timestamp(self) -> str:
         """An RFC 3339 timestamp for feeds: the first instant the date can mean, in UTC."""
         if self.moment is not None:
@@ -39,16 +40,22 @@ class ArticleDate:
             return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return f"{self.year:04d}-{self.month:02d}-{self.day or 1:02d}T00:00:00Z"
 
-    @property
+    @functools.cached_property
     def sort_key(self) -> tuple[int, int, int, str]:
         """Orders dates oldest first; a month-only date sorts before the days of its month."""
         return (self.year, self.month, self.day or 0, self.timestamp)
 
     def french(self, locale: str = "fr") -> str:
         """« 25 mars 2024 », or « mars 2024 » when only the month is known."""
-        if self.day is None:
-            return format_date(dt.date(self.year, self.month, 1), "MMMM y", locale=locale)
-        return format_date(dt.date(self.year, self.month, self.day), "d MMMM y", locale=locale)
+        return _french(self.year, self.month, self.day, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _french(year: int, month: int, day: int | None, locale: str) -> str:
+    """ArticleDate.french, memoized: a review shows the same days again and again."""
+    if day is None:
+        return format_date(dt.date(year, month, 1), "MMMM y", locale=locale)
+    return format_date(dt.date(year, month, day), "d MMMM y", locale=locale)
 
 
 def parse_date(value: object) -> ArticleDate:
