@@ -9,16 +9,17 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from .analysis.article import ArticleAnalysis, analyse_article
-from .analysis.digest import digest_of, digest_views
+from .analysis.digest import Digest, Views, digest_of, digest_views, same_cross_facts
 from .cache import context_digest
 from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
 from .pages import Page, site_pages
+from .reuse import reused
 from .text import distinct_slugs
 
 # What the analyses found in one article alone: a pure function of the article and the
@@ -105,6 +106,21 @@ class Nav:
 
 
 @dataclass(frozen=True)
+class Parts:
+    """What build_site made on the way, for the next build_site of a long-lived process (the
+    preview) to reuse: the plain entries by key, the digest with what it was made from, the
+    views, the pages by output. Reused objects were made from identical inputs (same keys,
+    same objects: revue/reuse.py), so reusing them changes nothing but the time taken."""
+
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+    config: Config | None = None
+    analyses: tuple[ArticleAnalysis, ...] = ()
+    digest: Digest | None = None
+    views: Views | None = None
+    pages: Mapping[str, Page] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the templates can show, and the list of pages to render."""
 
@@ -115,6 +131,7 @@ class Site:
     outlets: tuple[Outlet, ...]
     pages: tuple[Page, ...]
     people: tuple = ()  # PersonView, analysis/digest.py
+    parts: Parts | None = field(default=None, compare=False, repr=False)
 
     @property
     def nav(self) -> Nav:
@@ -136,32 +153,46 @@ def build_site(
     facts: Mapping[str, Facts] | None = None,
     keys: Mapping[str, str] | None = None,
     stories: tuple[tuple[str, ...], ...] | None = None,
+    prior: Parts | None = None,
 ) -> Site:
     """Arrange validated articles into entries, themes, months, outlets and pages.
 
     `facts` and `keys` (by article path) are the cached analyses and cache keys; missing
-    facts are computed here; `stories`, when given, is what group_stories gives for them."""
+    facts are computed here; `stories`, when given, is what group_stories gives for them.
+    `prior`, a previous site's parts (or an empty Parts to start with), makes a site whose
+    unchanged objects are the prior's and whose own parts are kept for the next call."""
     facts = facts or {}
     keys = keys or {}
-    analyses = {a.path: facts.get(a.path) or article_facts(a, config) for a in articles}
-    digest = digest_of([analyses[a.path] for a in articles], config, stories)
+    analyses = tuple(facts.get(a.path) or article_facts(a, config) for a in articles)
+    digest = _digest(analyses, config, stories, prior)
+    kept = prior.entries if prior is not None else {}
+    made: dict[str, Entry] = {}
+    for article, analysis in zip(articles, analyses, strict=True):
+        key = keys.get(article.path) or ""
+        entry = kept.get(key) if key else None
+        made[key or article.path] = entry or _entry(article, config, analysis, key)
     entries = tuple(
         sorted(
-            (_entry(a, config, analyses[a.path], keys.get(a.path)) for a in articles),
+            made.values(),
             key=lambda e: (e.article.date.sort_key, e.article.slug),
             reverse=True,
         )
     )
+    by_theme: dict[str, list[Entry]] = {theme.id: [] for theme in config.themes}
+    for entry in entries:
+        for theme in entry.themes:
+            by_theme[theme.id].append(entry)
     sections = tuple(
         ThemeSection(
             theme,
             f"themes/{theme.slug}/",
             f"themes/{theme.slug}/atom.xml",
-            tuple(e for e in entries if theme in e.themes),
+            tuple(by_theme[theme.id]),
         )
         for theme in config.themes
     )
-    entries, sections, people = digest_views(digest, entries, sections)
+    views = digest_views(digest, entries, sections, prior.views if prior is not None else None)
+    entries, sections, people = views.entries, views.sections, views.people
     unthemed = tuple(e for e in entries if not e.themes)
     months = tuple(
         Month(ArticleDate(year, month), f"archives/{year:04d}/{month:02d}/", tuple(group))
@@ -179,8 +210,38 @@ def build_site(
             groups, distinct_slugs((name for name, _ in groups), "media"), strict=True
         )
     )
-    pages = site_pages(entries, sections, unthemed, months, outlets, people, config)
-    return Site(entries, sections, unthemed, months, outlets, pages, people)
+    known = prior.pages if prior is not None else None
+    pages = site_pages(entries, sections, unthemed, months, outlets, people, config, known)
+    if prior is None:
+        return Site(entries, sections, unthemed, months, outlets, pages, people)
+    pages = tuple(reused(page, prior.pages, page.output) for page in pages)
+    parts = Parts(made, config, analyses, digest, views, {page.output: page for page in pages})
+    return Site(entries, sections, unthemed, months, outlets, pages, people, parts)
+
+
+def _digest(
+    analyses: tuple[Facts, ...],
+    config: Config,
+    stories: tuple[tuple[str, ...], ...] | None,
+    prior: Parts | None,
+) -> Digest:
+    """digest_of the analyses; the prior's digest (with these analyses) when it was made
+    under an equal config from the same stories and the same cross facts, in order (the
+    persons and quotations, hence the name table, are then the same)."""
+    if (
+        prior is not None
+        and prior.digest is not None
+        and stories is not None
+        and prior.digest.stories == stories
+        and prior.config == config
+        and len(prior.analyses) == len(analyses)
+        and all(
+            a is b or same_cross_facts(a, b, prior.digest.table)
+            for a, b in zip(analyses, prior.analyses, strict=True)
+        )
+    ):
+        return replace(prior.digest, analyses={a.slug: a for a in analyses})
+    return digest_of(analyses, config, stories)
 
 
 def _entry(article: Article, config: Config, facts: Facts, key: str | None) -> Entry:

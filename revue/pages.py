@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, TypeVar
 from .dates import ArticleDate
 
 if TYPE_CHECKING:
-    from .config import Config
+    from .config import Config, Theme
     from .model import Entry, Month, Outlet, ThemeSection
 
 Item = TypeVar("Item")
 FEED_SIZE = 50
+HOME_SIZE = 10  # the newest articles of each theme (and of the unthemed) the home page shows
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,18 @@ class ListLink:
     name: str
     date: ArticleDate | None
     url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """A list as the home page shows it: its theme (None for the articles of no theme),
+    its URL, its HOME_SIZE newest entries and how many it holds (so that the home page
+    changes only with these)."""
+
+    theme: Theme | None
+    url: str
+    entries: tuple
     count: int
 
 
@@ -99,9 +112,13 @@ def site_pages(
     outlets: tuple[Outlet, ...],
     people: tuple,
     config: Config,
+    known: Mapping[str, Page] | None = None,
 ) -> tuple[Page, ...]:
     """Every page and feed of the site, in a stable order. Long lists are paginated
-    (see Pager); index pages get ListLinks, not the lists' articles."""
+    (see Pager); index pages get ListLinks, not the lists' articles. An article's page is
+    made of its entry alone: `known` pages (a previous site's, by output) are reused for
+    the entries they were made of (the same objects)."""
+    known = known or {}
     size = config.page_size
     month_links = tuple(ListLink("", m.date, m.url, len(m.entries)) for m in months)
     outlet_links = tuple(ListLink(o.name, None, o.url, len(o.entries)) for o in outlets)
@@ -111,7 +128,13 @@ def site_pages(
             "",
             "home.html",
             config.title,
-            {"sections": sections, "unthemed": unthemed, "entries": entries},
+            {
+                "sections": tuple(
+                    Teaser(s.theme, s.url, s.entries[:HOME_SIZE], len(s.entries)) for s in sections
+                ),
+                "unthemed": Teaser(None, "archives/", unthemed[:HOME_SIZE], len(unthemed)),
+                "count": len(entries),
+            },
         ),
         _feed("atom.xml", "", config.title, entries),
         Page(
@@ -170,16 +193,18 @@ def site_pages(
             shown_outlet = replace(outlet, entries=chunk)
             pages.append(_listing(outlet.name, "outlet.html", pager, outlet=shown_outlet))
     for entry in entries:
-        pages.append(
-            Page(
-                f"{entry.url}index.html",
-                entry.url,
-                "article.html",
-                entry.article.title,
-                {"entry": entry},
-            )
-        )
+        output = f"{entry.url}index.html"
+        page = known.get(output)
+        if page is None or not _same_entry(page.context.get("entry"), entry):
+            page = Page(output, entry.url, "article.html", entry.article.title, {"entry": entry})
+        pages.append(page)
     return tuple(pages)
+
+
+def _same_entry(known: object, entry: Entry) -> bool:
+    """Whether a known page's entry is this one: the same object, or one with the same key."""
+    key = entry.__cache_key__
+    return known is entry or (bool(key) and getattr(known, "__cache_key__", None) == key)
 
 
 def _feed(output: str, page_url: str, title: str, entries: tuple[Entry, ...]) -> Page:

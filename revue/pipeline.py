@@ -11,16 +11,17 @@ is not the one it holds, and reuses the rest.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .analysis.stories import group_stories, story_key
+from .analysis.story_update import StoryState, story_state, update_stories
 from .assets import fingerprint
 from .cache import Inputs, context_digest, page_digest, sha, source_key
 from .config import Config
 from .content import Article, duplicate_slugs, parse_article
 from .errors import BuildError, SourceError
 from .markdown import typographize
-from .model import Facts, Page, Site, article_facts, build_site
+from .model import Facts, Page, Parts, Site, article_facts, build_site
 from .output import read_static
 from .parallel import run_all
 from .render import Renderer, all_pages, make_renderer, render_page
@@ -90,6 +91,8 @@ class Plan:
     keys: Mapping[str, str]
     sources: Mapping[str, Source]
     stories: tuple[str, tuple[tuple[str, ...], ...]] = ("", ())
+    digests: Mapping[str, tuple] = field(default_factory=dict)  # see plan_site
+    story_state: StoryState | None = None  # a long-lived process's, see _stories
 
 
 def plan_site(
@@ -98,12 +101,17 @@ def plan_site(
     sources: Mapping[str, Source],
     inputs: Inputs,
     stories: tuple[str, tuple[tuple[str, ...], ...]] = ("", ()),
+    prior: Plan | None = None,
+    long_lived: bool = False,
 ) -> Plan:
     """Model the site from the articles (with their cached analyses) and key every output.
 
     `stories` is a previous plan's (key, story groups): reused when the key is this plan's
     (the same story facts of the same articles), else computed again; the plan holds its
-    own for the next one."""
+    own for the next one. A `long_lived` process (the preview) passes its `prior` plan
+    (None the first time, then the last plan made): the model then reuses the prior's
+    unchanged objects (revue/model.py, Parts) and each page the prior had (the same
+    object) keeps its digest; the plan keeps what the next one may reuse."""
     static, manifest = fingerprint(read_static(config.root / "static"))
     keys_by_path = {
         path: source_key(inputs.code, inputs.config, path, s.digest)
@@ -111,18 +119,35 @@ def plan_site(
         if s.digest  # an article not read from a file is hashed field by field instead
     }
     facts = {path: s.facts for path, s in sources.items() if s.facts is not None}
-    stories = _stories(articles, sources, inputs, stories)
-    site = build_site(articles, config, facts, keys_by_path, stories[1] if stories[0] else None)
+    state = prior.story_state if prior is not None else None
+    stories, state = _stories(articles, sources, inputs, stories, state, long_lived)
+    parts = (prior.site.parts if prior is not None else None) or Parts()
+    site = build_site(
+        articles,
+        config,
+        facts,
+        keys_by_path,
+        stories[1] if stories[0] else None,
+        parts if long_lived else None,
+    )
     pages = {page.output: page for page in all_pages(site)}
     shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
     memo: dict[int, tuple[object, str]] = {}  # every model object hashed once for all pages
-    keys = {
-        output: sha(shared, inputs.templates.get(page.template, "missing"), page_digest(page, memo))
-        for output, page in pages.items()
-    }
+    known = prior.digests if prior is not None else {}
+    digests = {}  # output: (page, its digest, (shared, template hash), the key)
+    for output, page in pages.items():
+        salt = (shared, inputs.templates.get(page.template, "missing"))
+        found = known.get(output)
+        if found is None or found[0] is not page:
+            found = (page, page_digest(page, memo), (), "")
+        if found[2] != salt:
+            found = (page, found[1], salt, sha(*salt, found[1]))
+        digests[output] = found
+    keys = {output: found[3] for output, found in digests.items()}
     keys.update({name: sha("static", data) for name, data in static.items()})
     keys[NOJEKYLL] = sha("empty")
-    return Plan(site, pages, static, manifest, keys, sources, stories)
+    kept = digests if long_lived else {}
+    return Plan(site, pages, static, manifest, keys, sources, stories, kept, state)
 
 
 def _stories(
@@ -130,17 +155,25 @@ def _stories(
     sources: Mapping[str, Source],
     inputs: Inputs,
     known: tuple[str, tuple[tuple[str, ...], ...]],
-) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    state: StoryState | None = None,
+    long_lived: bool = False,
+) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], StoryState | None]:
     """The articles' story groups and their key: `known` when its key is theirs, else
     computed; ('', ()) when some article has no story key (an article not read from a file:
-    build_site then groups the stories itself)."""
+    build_site then groups the stories itself). A long-lived process keeps a StoryState
+    (revue/analysis/story_update.py) with them and updates it: given back with the groups."""
     found = [sources[a.path] for a in articles if a.path in sources]
     if len(found) != len(articles) or not all(s.story_key and s.facts for s in found):
-        return "", ()
+        return ("", ()), None
     key = sha("stories", inputs.code, *(s.story_key for s in found))
-    if known[0] == key:
-        return known
-    return key, group_stories([s.facts for s in found])  # type: ignore[misc]
+    if known[0] == key and (state is not None or not long_lived):
+        return known, state
+    facts = [s.facts for s in found]
+    if not long_lived:
+        return (key, group_stories(facts)), None  # type: ignore[arg-type]
+    keys = [s.story_key for s in found]
+    state = story_state(facts, keys) if state is None else update_stories(state, facts, keys)  # type: ignore[arg-type]
+    return (key, state.groups), state
 
 
 def with_site_files(

@@ -427,3 +427,150 @@ def test_a_config_change_does_not_load_the_stale_articles(
     build(load_config(project.root), output, jobs=1)
     assert "sources.pickle" not in loaded  # every entry would be stale: not even read
     assert tree(output) == clean_site(project.root)
+
+
+STORIES = (
+    "studio Sora contrat Hollywood accord licence acteurs doublage production tournage "
+    "caméra scénario réalisateur budget",
+    "syndicat grève scénaristes emploi salaires négociation protection droits métier "
+    "techniciens inquiétude avenir",
+)
+QUOTES = (
+    "« Nous ne remplacerons pas les acteurs », a déclaré Sam Altman.",
+    "« Ce texte protège nos métiers et nos emplois pour longtemps », a affirmé Fran Drescher.",
+    "« Le cinéma change plus vite que jamais depuis dix ans », estime Ari Emanuel.",
+)
+
+
+def story_article(project: Project, rng: random.Random, name: str) -> Path:
+    """An article on one of two stories (most of their words shared), maybe quoting
+    someone, dated within a few weeks."""
+    words = STORIES[rng.randrange(len(STORIES))].split()
+    sentences = [" ".join(rng.sample(words, 10)).capitalize() + "." for _ in range(2)]
+    if rng.random() < 0.6:
+        sentences.append(rng.choice(QUOTES))
+    themes = rng.sample(THEMES, rng.randint(0, 2))
+    return project.article(
+        name,
+        f"themes: [{', '.join(themes)}]\n" if themes else "",
+        "\n\n".join(sentences) + "\n",
+        title=" ".join(rng.sample(words, 5)).capitalize(),
+        date=f"2024-03-{rng.randint(1, 28):02d}",
+        source=rng.choice(("Le Monde", "Libération", "Les Échos")),
+    )
+
+
+def story_edit(project: Project, rng: random.Random, step: int) -> Path:
+    """One random change an editor makes while previewing; the path that changed."""
+    articles = sorted((project.root / "content" / "articles").glob("*.md"))
+    path = rng.choice(articles)
+    head, body = path.read_text().split("\n---\n\n", 1)
+    kinds = ("lede", "lede", "name", "mention", "title", "quote", "theme", "date", "add", "delete")
+    kind = rng.choice(kinds)
+    if kind == "lede":  # the first sentence: the lede, the summary, maybe the story
+        word = rng.choice(STORIES[rng.randrange(len(STORIES))].split())
+        path.write_text(f"{head}\n---\n\n{word} {step} {body}")
+    elif kind == "name":  # a capitalised word naming nobody
+        path.write_text(f"{head}\n---\n\nJeton{step} {body}")
+    elif kind == "mention":  # a name the index knows, no quotation
+        who = rng.choice(("Sam Altman", "Fran Drescher", "Ari Emanuel"))
+        path.write_text(f"{head}\n---\n\n{body}\nLe point de vue de {who} compte.\n")
+    elif kind == "title":  # shown wherever the article is listed or related
+        head = "\n".join(
+            f"title: Titre {step}" if x.startswith("title:") else x for x in head.splitlines()
+        )
+        path.write_text(f"{head}\n---\n\n{body}")
+    elif kind == "quote":
+        path.write_text(f"{head}\n---\n\n{body}\n{rng.choice(QUOTES)}\n")
+    elif kind == "theme":
+        themes = ", ".join(rng.sample(THEMES, rng.randint(0, 2)))
+        head = "\n".join(x for x in head.splitlines() if not x.startswith("themes:"))
+        path.write_text(f"{head}\nthemes: [{themes}]\n---\n\n{body}")
+    elif kind == "date":
+        day = rng.randint(1, 28)
+        head = "\n".join(
+            f"date: 2024-0{rng.choice((3, 5))}-{day:02d}" if x.startswith("date:") else x
+            for x in head.splitlines()
+        )
+        path.write_text(f"{head}\n---\n\n{body}")
+    elif kind == "add":
+        path = story_article(project, rng, f"ajout-{step}")
+    elif len(articles) > 3:
+        path.unlink()
+    return path
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_preview_rebuilds_match_clean_builds_after_random_story_edits(
+    project: Project, seed: int
+) -> None:
+    # The preview reuses the last model's objects (stories, quotations, people, pages):
+    # after each save, its site is the one a clean build makes.
+    rng = random.Random(seed)
+    for index in range(14):
+        story_article(project, rng, f"article-{index:02d}")
+    first = rebuild(project.root, None, SourceCache(), [project.root], index=False)
+    cache = first.cache
+    grouped = quoted = 0
+    for step in range(24):
+        changed = story_edit(project, rng, step)
+        attempt = rebuild(project.root, None, cache, [changed], index=False)
+        assert attempt.built is not None, attempt.errors
+        expected = clean_site(project.root)
+        pages = {p: data for p, data in expected.items() if not p.startswith("pagefind/")}
+        assert dict(attempt.built.files) == pages, f"step {step}"
+        grouped += bool(attempt.built.plan.stories[1])
+        quoted += "personnes/index.html" in pages
+        cache = attempt.cache
+    assert grouped > 12 and quoted > 12  # stories and quotations were there to reuse
+
+
+def preview_matches_clean_build(project: Project, edit) -> dict[str, bytes]:
+    """Rebuild the preview after `edit()` (which returns the changed path); assert its site
+    is the clean build's; return it."""
+    first = rebuild(project.root, None, SourceCache(), [project.root], index=False)
+    attempt = rebuild(project.root, None, first.cache, [edit()], index=False)
+    assert attempt.built is not None, attempt.errors
+    pages = {p: d for p, d in clean_site(project.root).items() if not p.startswith("pagefind/")}
+    assert dict(attempt.built.files) == pages
+    return pages
+
+
+def test_a_new_mention_of_a_known_name_reaches_the_people_index(project: Project) -> None:
+    project.article("a", "", f"Le studio signe.\n\n{QUOTES[0]}\n", date="2024-03-01")
+    other = project.article("b", "", "Le studio signe encore.\n", date="2024-03-02")
+
+    def mention() -> Path:
+        other.write_text(other.read_text() + "\nLe point de vue de Sam Altman compte.\n")
+        return other
+
+    pages = preview_matches_clean_build(project, mention)
+    people = pages["personnes/index.html"].decode()
+    assert "articles/b/" in people.split("Sam Altman", 1)[1]
+
+
+def test_an_outlet_change_shows_where_the_article_is_a_quotation_source(
+    project: Project,
+) -> None:
+    # Two stories (their ledes apart), one quotation: each page shows the other as a source.
+    project.article(
+        "a",
+        "",
+        f"Le studio signe un accord de licence pour le tournage.\n\n{QUOTES[1]}\n",
+        title="Accord des studios",
+        date="2024-03-01",
+    )
+    other = project.article(
+        "b",
+        "",
+        f"Les techniciens votent une grève illimitée demain.\n\n{QUOTES[1]}\n",
+        title="Grève des techniciens",
+        date="2024-03-05",
+    )
+
+    def move() -> Path:
+        other.write_text(other.read_text().replace("source: Le Monde", "source: Libération"))
+        return other
+
+    pages = preview_matches_clean_build(project, move)
+    assert "Libération" in pages["articles/a/index.html"].decode()

@@ -7,14 +7,15 @@ per-article results — then the views the templates show, built from the site's
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import Config
 from ..content import Article
 from ..text import distinct_slugs
 from .article import ArticleAnalysis, analyse_article
+from .lexicon import folded as fold
 from .names import mentions
 from .people import Person, name_table, people_index, resolve
 from .quotegroups import QuoteGroup, group_quotes
@@ -37,6 +38,7 @@ class Digest:
     quotes_of: Mapping[str, tuple[int, ...]]
     people: tuple[Person, ...]
     anchors: Mapping[str, str]  # a distinct URL fragment per indexed name
+    table: Mapping[str, str] = field(default_factory=dict)  # name_table: spelling → name
 
 
 def digest_of(
@@ -70,7 +72,34 @@ def digest_of(
         quotes_of={slug: tuple(ids) for slug, ids in sorted(quotes_of.items())},
         people=people,
         anchors=dict(zip(names, distinct_slugs(names, "nom"), strict=True)),
+        table=table,
     )
+
+
+def same_cross_facts(first: ArticleAnalysis, second: ArticleAnalysis, table: Mapping) -> bool:
+    """Whether digest_of, given the same stories, reads the same of two analyses of one
+    article in a corpus whose name table is `table`: the same fields, and names that
+    resolve alike (a capitalised run that names nobody the index knows changes nothing)."""
+    a, b = first, second
+    return (a.slug, a.days, a.quotes, a.persons, a.quote_keys, a.quote_stems) == (
+        b.slug,
+        b.days,
+        b.quotes,
+        b.persons,
+        b.quote_keys,
+        b.quote_stems,
+    ) and (a.names == b.names or _resolved(a, table) == _resolved(b, table))
+
+
+def _resolved(analysis: ArticleAnalysis, table: Mapping) -> set[tuple[str, str, bool]]:
+    """What people_index reads of an analysis's names: each run naming someone, whom, and
+    whether the run is an alias."""
+    found = set()
+    for run, _ in analysis.names:
+        canonical = resolve(run, table)  # type: ignore[arg-type]
+        if canonical:
+            found.add((run, canonical, table.get(fold(run)) == canonical and run != canonical))
+    return found
 
 
 def build_digest(articles: Sequence[Article], config: Config) -> Digest:
@@ -108,12 +137,21 @@ class PersonView:
 
 
 def quote_views(
-    digest: Digest, ids: Sequence[int], by_slug: Mapping[str, Any], limit: int | None = None
+    digest: Digest,
+    ids: Sequence[int],
+    by_slug: Mapping[str, Any],
+    limit: int | None = None,
+    known: Mapping[int, QuoteView] | None = None,
 ) -> tuple[QuoteView, ...]:
-    """The quotations `ids` (in digest order) as views; unknown articles are left out."""
+    """The quotations `ids` (in digest order) as views; unknown articles are left out.
+    `known` holds views to reuse by quotation index (see Views)."""
     names = digest.anchors
     views = []
     for index in sorted(set(ids))[:limit]:
+        found = known.get(index) if known else None
+        if found is not None:
+            views.append(found)
+            continue
         group = digest.quotes[index]
         views.append(
             QuoteView(
@@ -143,19 +181,25 @@ def related(digest: Digest, slug: str, by_slug: Mapping[str, Any]) -> tuple[Any,
 
 
 def story_items(
-    digest: Digest, entries: Sequence[Any], by_slug: Mapping[str, Any]
+    digest: Digest,
+    entries: Sequence[Any],
+    by_slug: Mapping[str, Any],
+    known: Mapping[str, tuple[Any, ...]] | None = None,
 ) -> tuple[tuple[Any, ...], ...]:
     """A list of entries with each story once: (lead entry, *other entries of its story).
-    The lead is the story's first entry in the list's order; the others come oldest first."""
+    The lead is the story's first entry in the list's order; the others come oldest first.
+    `known` holds items to reuse by their lead's slug (see Views)."""
     items = []
     shown: set[int] = set()
     for entry in entries:
-        story = digest.story_of.get(entry.article.slug)
+        slug = entry.article.slug
+        story = digest.story_of.get(slug)
         if story is None:
             items.append((entry,))
         elif story not in shown:
             shown.add(story)
-            items.append((entry, *related(digest, entry.article.slug, by_slug)))
+            found = known.get(slug) if known else None
+            items.append(found or (entry, *related(digest, slug, by_slug)))
     return tuple(items)
 
 
@@ -165,43 +209,135 @@ def theme_quote_ids(digest: Digest, entries: Sequence[Any]) -> tuple[int, ...]:
     return tuple(sorted(ids)[:THEME_QUOTES])
 
 
-def people_views(digest: Digest, by_slug: Mapping[str, Any]) -> tuple[PersonView, ...]:
-    """The index page's people and organisations, with their entries and quotations."""
-    names = digest.anchors
-    return tuple(
-        PersonView(
-            p.name,
-            p.kind,
-            p.aliases,
-            names[p.name],
-            tuple(by_slug[s] for s in p.slugs if s in by_slug),
-            quote_views(digest, p.quotes, by_slug),
-        )
-        for p in digest.people
-    )
+@dataclass(frozen=True)
+class Views:
+    """The model's entries and theme sections with the digest joined in, and the index's
+    PersonViews (see digest_views); then, for the next digest_views of a long-lived
+    process, what they were made from and of: the digest, the plain entries by slug, and
+    the views by slug, story lead and quotation index."""
+
+    entries: tuple
+    sections: tuple
+    people: tuple[PersonView, ...]
+    digest: Digest | None = None
+    plain: Mapping[str, Any] = field(default_factory=dict)
+    full: Mapping[str, Any] = field(default_factory=dict)
+    leads: Mapping[str, tuple] = field(default_factory=dict)
+    quotes: Mapping[int, QuoteView] = field(default_factory=dict)
 
 
-def digest_views(digest: Digest, entries: tuple, sections: tuple) -> tuple[tuple, tuple, tuple]:
+def digest_views(
+    digest: Digest, entries: tuple, sections: tuple, prior: Views | None = None
+) -> Views:
     """The model's entries and theme sections (dataclasses with `related`/`quotes` and
     `stories`/`quotes` fields) with the digest joined in, and the index's PersonViews.
-    Entries inside `related` and quotation sources are the plain ones (no cycles)."""
+    Entries inside `related` and quotation sources are the plain ones (no cycles).
+
+    With the `prior` views of the same digest over the same articles, only the views
+    showing an entry that is not the prior's are made again (an entry's story and the
+    quotations it shares): the others are reused, identical objects."""
     by_slug = {e.article.slug: e for e in entries}
-    full = tuple(
-        replace(
-            e,
-            related=related(digest, e.article.slug, by_slug),
-            quotes=quote_views(digest, digest.quotes_of.get(e.article.slug, ()), by_slug),
-        )
-        for e in entries
-    )
-    by_full = {e.article.slug: e for e in full}
+    changed = _changed(digest, by_slug, prior)
+    old_full: Mapping[str, Any] = {}
+    quotes: dict[int, QuoteView] = {}
+    leads: dict[str, tuple] = {}
+    stale_slugs, stale_quotes = set(changed), set()
+    if prior is not None and changed is not by_slug:  # reuse what shows no changed entry
+        for slug in changed:
+            story = digest.story_of.get(slug)
+            if story is not None:
+                stale_slugs.update(digest.stories[story])
+            for index in digest.quotes_of.get(slug, ()):
+                stale_quotes.add(index)
+                stale_slugs.update(s for s, _ in digest.quotes[index].sources)
+        old_full = prior.full
+        quotes = {i: v for i, v in prior.quotes.items() if i not in stale_quotes}
+        leads = {s: v for s, v in prior.leads.items() if s not in stale_slugs}
+    full: dict[str, Any] = {}
+    shown = []
+    for e in entries:
+        slug = e.article.slug
+        found = old_full.get(slug) if slug not in stale_slugs else None
+        if found is None:
+            ids = digest.quotes_of.get(slug, ())
+            found = replace(
+                e,
+                related=related(digest, slug, by_slug),
+                quotes=quote_views(digest, ids, by_slug, known=quotes),
+            )
+            quotes.update(zip(sorted(set(ids)), found.quotes, strict=True))
+        full[slug] = found
+        shown.append(found)
     views = tuple(
         replace(
             section,
-            entries=tuple(by_full[e.article.slug] for e in section.entries),
-            stories=story_items(digest, section.entries, by_slug),
-            quotes=quote_views(digest, theme_quote_ids(digest, section.entries), by_slug),
+            entries=tuple(full[e.article.slug] for e in section.entries),
+            stories=story_items(digest, section.entries, by_slug, leads),
+            quotes=quote_views(
+                digest, theme_quote_ids(digest, section.entries), by_slug, known=quotes
+            ),
         )
         for section in sections
     )
-    return full, views, people_views(digest, by_slug)
+    for section in views:
+        leads.update((items[0].article.slug, items) for items in section.stories if len(items) > 1)
+    reused = prior.people if old_full else None  # type: ignore[union-attr]
+    people = people_views(digest, by_slug, reused, changed, stale_quotes, quotes)
+    return Views(tuple(shown), views, people, digest, by_slug, full, leads, quotes)
+
+
+def _changed(digest: Digest, by_slug: Mapping[str, Any], prior: Views | None) -> Mapping[str, Any]:
+    """The slugs whose plain entry is not the prior's; `by_slug` itself (everything) when the
+    prior views cannot be reused: none, another digest or other articles."""
+    if (
+        prior is None
+        or prior.digest is None
+        or not same_digest(prior.digest, digest)
+        or prior.plain.keys() != by_slug.keys()
+    ):
+        return by_slug
+    return {s: e for s, e in by_slug.items() if prior.plain[s] is not e}
+
+
+def same_digest(first: Digest, second: Digest) -> bool:
+    """Whether two digests hold the same cross-article results (identical objects; their
+    `analyses` may differ in what the cross-article steps do not read)."""
+    return (
+        all(
+            getattr(first, name) is getattr(second, name)
+            for name in ("stories", "story_of", "story_rank", "quotes", "quotes_of", "people")
+        )
+        and first.anchors is second.anchors
+    )
+
+
+def people_views(
+    digest: Digest,
+    by_slug: Mapping[str, Any],
+    prior: Sequence[PersonView] | None = None,
+    changed: Collection[str] = (),
+    stale_quotes: Collection[int] = (),
+    known: Mapping[int, QuoteView] | None = None,
+) -> tuple[PersonView, ...]:
+    """The index page's people and organisations, with their entries and quotations.
+    `prior` is the views of the same digest's people, reused for those showing no
+    `changed` entry and no stale quotation; `known` holds quotation views to reuse."""
+    names = digest.anchors
+    views = []
+    for n, p in enumerate(digest.people):
+        if prior is not None and not (
+            any(s in changed for s in p.slugs) or any(q in stale_quotes for q in p.quotes)
+        ):
+            views.append(prior[n])
+            continue
+        views.append(
+            PersonView(
+                p.name,
+                p.kind,
+                p.aliases,
+                names[p.name],
+                tuple(by_slug[s] for s in p.slugs if s in by_slug),
+                quote_views(digest, p.quotes, by_slug, known=known),
+            )
+        )
+    return tuple(views)

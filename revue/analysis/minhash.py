@@ -19,6 +19,7 @@ import numpy as np
 
 SIGNATURE_SIZE = 128
 BAND_ROWS = 2
+WINDOW = 8  # a bucket pairs each member with the next WINDOW ones
 MERGE_BANDS = 8  # bands whose pairs are held before duplicates are dropped
 _MASK = (1 << 64) - 1
 _PRIME = (1 << 61) - 1
@@ -59,7 +60,7 @@ def signature(tokens: Iterable[str]) -> bytes:
 
 def candidate_pairs(
     signatures: Sequence[bytes],
-    window: int = 8,
+    window: int = WINDOW,
     keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs (i < j) whose signatures share a band, each once, as two int32 arrays

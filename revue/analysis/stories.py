@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from .article import ArticleAnalysis
-from .minhash import candidate_pairs
+from .minhash import WINDOW, candidate_pairs
 
 # Tuned on the seeds (ledes of about 50 distinct stems): the three relays of the Bloomberg
 # report share 11–20 stems (Jaccard 0.138–0.27); other pairs share at most 7 (≤ 0.077),
@@ -41,8 +41,9 @@ STORY_MAX_DAYS = 21
 class UnionFind:
     """Disjoint sets over 0..n-1; the smaller index is always the root, so results are stable."""
 
-    def __init__(self, size: int):
-        self.parent = list(range(size))
+    def __init__(self, size: int, parent: Sequence[int] | None = None):
+        """`parent`, when given, is a start: each item's root, not after the item."""
+        self.parent = list(range(size)) if parent is None else list(parent)
 
     def find(self, item: int) -> int:
         root = item
@@ -59,10 +60,15 @@ class UnionFind:
 
     def groups(self) -> list[list[int]]:
         """The sets of two members or more, each sorted, in order of their first member."""
-        by_root: dict[int, list[int]] = {}
-        for item in range(len(self.parent)):
-            by_root.setdefault(self.find(item), []).append(item)
-        return [members for _, members in sorted(by_root.items()) if len(members) > 1]
+        roots = np.array(self.parent, dtype=np.int64)
+        while True:  # every item to its root (roots come first: the chains are short)
+            up = roots[roots]
+            if np.array_equal(up, roots):
+                break
+            roots = up
+        order = np.argsort(roots, kind="stable")  # by root, then by item
+        cuts = np.flatnonzero(np.diff(roots[order])) + 1
+        return [g.tolist() for g in np.split(order, cuts) if len(g) > 1]
 
 
 def jaccard(first: Sequence[str], second: Sequence[str]) -> tuple[float, int]:
@@ -125,8 +131,17 @@ def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...],
     """Stories of two articles or more, as slugs oldest first; stories in order of their
     first article. The frontmatter's `not_same_story` wins over the analysis, `same_story`
     over both."""
-    order = sorted(range(len(analyses)), key=lambda i: (analyses[i].days, analyses[i].slug))
-    items = [analyses[i] for i in order]
+    items = [analyses[i] for i in date_order(analyses)]
+    return stories_of(items, leaders_of(items, forbidden_pairs(items)))
+
+
+def date_order(analyses: Sequence[ArticleAnalysis]) -> list[int]:
+    """The analyses' indexes oldest first (ties by slug): the order stories are made in."""
+    return sorted(range(len(analyses)), key=lambda i: (analyses[i].days, analyses[i].slug))
+
+
+def forbidden_pairs(items: Sequence[ArticleAnalysis]) -> dict[int, set[int]]:
+    """For each item (by index), the items its `not_same_story` or theirs keep it apart from."""
     index = {a.slug: i for i, a in enumerate(items)}
     forbidden: dict[int, set[int]] = {}
     for i, a in enumerate(items):
@@ -134,36 +149,56 @@ def group_stories(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[str, ...],
             if slug in index and index[slug] != i:
                 forbidden.setdefault(i, set()).add(index[slug])
                 forbidden.setdefault(index[slug], set()).add(i)
-    leaders = _leaders(items, forbidden)
-    links = UnionFind(len(items))
-    for i, leader in enumerate(leaders):
-        links.union(i, leader)
-    for i, item in enumerate(items):
-        for slug in item.same_story:
-            if slug in index:
-                links.union(i, index[slug])
+    return forbidden
+
+
+def stories_of(
+    items: Sequence[ArticleAnalysis], leaders: Sequence[int]
+) -> tuple[tuple[str, ...], ...]:
+    """The stories (as group_stories gives them) of items in date order and their leaders,
+    joined by the items' `same_story` links."""
+    links = UnionFind(len(items), leaders)  # a leader leads itself, and comes first
+    linked = [(i, item.same_story) for i, item in enumerate(items) if item.same_story]
+    if linked:
+        index = {a.slug: i for i, a in enumerate(items)}
+        for i, slugs in linked:
+            for slug in slugs:
+                if slug in index:
+                    links.union(i, index[slug])
     return tuple(tuple(items[i].slug for i in group) for group in links.groups())
 
 
-def _leaders(items: Sequence[ArticleAnalysis], forbidden: dict[int, set[int]]) -> list[int]:
+def leaders_of(items: Sequence[ArticleAnalysis], forbidden: dict[int, set[int]]) -> list[int]:
     """Each item's story leader (an index; itself when it leads one), items in date order.
     An item joins the story, among those of its earlier LSH candidates, whose leader is the
     most similar to it (the earliest leader on a tie), close enough in time and holding no
     article its `not_same_story` forbids; otherwise it leads a new story."""
     ledes = [frozenset(a.lede) for a in items]
-    first, later = candidate_pairs([a.signature for a in items], keep=_close_mask(items))
+    signatures = [a.signature for a in items]
+    first, later = candidate_pairs(signatures, WINDOW, keep=_close_mask(items))
     bounds = np.searchsorted(later, np.arange(len(items) + 1))  # sorted by later item
     leader = np.arange(len(items))
     for j in range(len(items)):
-        earlier = first[bounds[j] : bounds[j + 1]]
-        best, best_score = j, 0.0
-        for story in np.unique(leader[earlier]).tolist():
-            if not _close_in_time(items[story], items[j]):
-                continue
-            if any(leader[k] == story for k in forbidden.get(j, ()) if k < j):
-                continue
-            score = _similarity(ledes[story], ledes[j])
-            if score is not None and score > best_score:
-                best, best_score = story, score
-        leader[j] = best
+        leader[j] = leader_of(j, first[bounds[j] : bounds[j + 1]], items, ledes, leader, forbidden)
     return leader.tolist()
+
+
+def leader_of(
+    j: int,
+    earlier: np.ndarray,
+    items: Sequence[ArticleAnalysis],
+    ledes: Sequence[frozenset[str]],
+    leader: np.ndarray,
+    forbidden: dict[int, set[int]],
+) -> int:
+    """Item j's story leader, given its `earlier` candidates (indexes) and their leaders."""
+    best, best_score = j, 0.0
+    for story in np.unique(leader[earlier]).tolist():
+        if not _close_in_time(items[story], items[j]):
+            continue
+        if any(leader[k] == story for k in forbidden.get(j, ()) if k < j):
+            continue
+        score = _similarity(ledes[story], ledes[j])
+        if score is not None and score > best_score:
+            best, best_score = story, score
+    return best

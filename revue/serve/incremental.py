@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..cache import code_version, read_inputs, sha
@@ -57,6 +57,7 @@ class SourceCache:
     renderer: Renderer | None = None
     code: str = ""
     plan: Plan | None = None
+    prior: Plan | None = None  # the last plan made, whose objects the next may reuse
 
 
 @dataclass(frozen=True)
@@ -139,13 +140,15 @@ def _rebuild(
     try:
         config = load_config(root)
     except BuildError as error:
-        return Attempt(SourceCache(code=cache.code), None, tuple(error.errors))
+        return Attempt(SourceCache(code=cache.code, prior=cache.prior), None, tuple(error.errors))
     if base_url:
         config = config.with_base_url(base_url)
     code = cache.code or code_version()
     sources = refresh_articles(config, cache, changed)
     articles, errors = valid_articles(sources.articles)
-    kept = SourceCache(config, sources.articles, cache.keys, cache.files, cache.renderer, code)
+    kept = SourceCache(
+        config, sources.articles, cache.keys, cache.files, cache.renderer, code, None, cache.prior
+    )
     if errors:
         return Attempt(kept, None, tuple(errors))
     if _same_site(config, cache, sources, changed):  # e.g. an article saved with no change
@@ -154,7 +157,7 @@ def _rebuild(
     inputs = read_inputs(config, code)
     # The last plan's story groups are reused when the story facts are the same.
     known = cache.plan.stories if cache.plan is not None else ("", ())
-    plan = plan_site(config, articles, sources.articles, inputs, known)
+    plan = plan_site(config, articles, sources.articles, inputs, known, cache.prior, True)
     if index:
         plan = with_site_files(plan, config)
     renderer = cache.renderer
@@ -166,12 +169,12 @@ def _rebuild(
     jobs = default_jobs() if len(stale) >= 200 else 1
     rendered, problems = collect(render_outputs(plan, config, renderer, stale, jobs))
     if problems:
-        return Attempt(kept, None, tuple(problems))
+        return Attempt(replace(kept, prior=plan), None, tuple(problems))
     files = {**cache.files, **rendered}
     for output in cache.files.keys() - plan.keys.keys():  # outputs the site no longer has
         del files[output]
     built = Built(config, files, plan.manifest, len(articles), tuple(sorted(rendered)), plan)
-    cache = SourceCache(config, sources.articles, plan.keys, files, renderer, code, plan)
+    cache = SourceCache(config, sources.articles, plan.keys, files, renderer, code, plan, plan)
     return Attempt(cache, built)
 
 
