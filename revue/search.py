@@ -40,7 +40,6 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .config import Config
-from .dates import ArticleDate
 from .markdown import make_markdown
 from .model import Entry, Site
 from .pagefind import pagefind_version, run_pagefind, sorted_filters
@@ -62,7 +61,7 @@ _SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
 _SHARD_FILES = ("pagefind-entry.json",)
 _SHARD_PREFIXES = ("fragment/", "index/", "filter/")
 # Bumped when what a cached shard holds changes.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 Records = list[dict[str, object]]
 Cache = MutableMapping[str, dict[str, bytes]]
@@ -75,6 +74,7 @@ def search_files(
     *,
     shard_size: int = SHARD_SIZE,
     jobs: int | None = None,
+    memo: RecordMemo | None = None,
 ) -> dict[str, bytes]:
     """Pagefind's bundles for the site's articles: `{"pagefind/<file>": bytes}`.
 
@@ -82,13 +82,16 @@ def search_files(
     disk, or a dict): shards found there are not indexed again; the entries this build
     did not use are removed. `shard_size` is the mean number of records per shard on a
     small site; `jobs` the number of Pagefind processes run at once (one per core when
-    None). Raises BuildError when the Pagefind binary is missing or fails.
+    None); `memo` keeps the records of a long-lived process's entries from one call to the
+    next. Raises BuildError when the Pagefind binary is missing or fails.
     """
     cache = {} if cache is None else cache
-    shards = split_records(search_records(site), shard_size)
+    made = _hashed_records(site, memo)
+    shards = split_records([record for record, _ in made], shard_size)
+    hashes = {id(record): digest for record, digest in made}
     version = pagefind_version()
     keys = [
-        _shard_key(records, config.language, version, primary=number == 0)
+        _shard_key([hashes[id(r)] for r in records], config.language, version, number == 0)
         for number, records in enumerate(shards)
     ]
     found = {key: files for key in keys if (files := cache.get(key)) is not None}
@@ -135,10 +138,14 @@ def _cuts(record: dict[str, object], every: int) -> bool:
     return int.from_bytes(digest[:8], "big") % every == 0
 
 
-def _shard_key(records: Records, language: str, version: str, primary: bool) -> str:
-    """A hash of what a shard's files are made of."""
-    made_of = [_CACHE_FORMAT, version, language, primary, records]
-    text = json.dumps(made_of, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _shard_key(hashes: list[str], language: str, version: str, primary: bool) -> str:
+    """A hash of what a shard's files are made of (its records by their hashes)."""
+    made_of = [_CACHE_FORMAT, version, language, primary, hashes]
+    return hashlib.sha256(json.dumps(made_of).encode("utf-8")).hexdigest()
+
+
+def _record_hash(record: dict[str, object]) -> str:
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -170,12 +177,35 @@ def _bundle_files(keys: list[str], found: dict[str, dict[str, bytes]]) -> dict[s
     return dict(sorted(out.items()))
 
 
+class RecordMemo:
+    """The records of a long-lived process's entries and their hashes, kept from one index
+    to the next: a record is a pure function of its entry (the same object). Holds the
+    entries of the last call only."""
+
+    def __init__(self) -> None:
+        self.by_entry: dict[int, tuple[Entry, dict[str, object], str]] = {}
+
+
 def search_records(site: Site) -> list[dict[str, object]]:
     """The records of every article, newest first."""
-    md = make_markdown()
-    days = {_day(entry.article.date): entry.article.date for entry in site.entries}
-    french = {day: date.french() for day, date in days.items()}  # Babel is slow: once a day
-    return [search_record(entry, md, french[_day(entry.article.date)]) for entry in site.entries]
+    return [record for record, _ in _hashed_records(site)]
+
+
+def _hashed_records(site: Site, memo: RecordMemo | None = None) -> list[tuple[dict, str]]:
+    """Each article's record and its hash, newest first (from `memo` when it has them)."""
+    known = memo.by_entry if memo is not None else {}
+    kept: dict[int, tuple[Entry, dict[str, object], str]] = {}
+    md = None
+    for entry in site.entries:
+        found = known.get(id(entry))
+        if found is None or found[0] is not entry:
+            md = md or make_markdown()
+            record = search_record(entry, md, entry.article.date.french())
+            found = (entry, record, _record_hash(record))
+        kept[id(entry)] = found
+    if memo is not None:
+        memo.by_entry = kept
+    return [(record, digest) for _, record, digest in kept.values()]
 
 
 def search_record(entry: Entry, md: MarkdownIt, french_date: str) -> dict[str, object]:
@@ -207,10 +237,6 @@ def search_record(entry: Entry, md: MarkdownIt, french_date: str) -> dict[str, o
         },
         "sort": {"date": article.date.timestamp},
     }
-
-
-def _day(date: ArticleDate) -> tuple[int, int, int | None]:
-    return date.year, date.month, date.day
 
 
 def plain_text(markdown: str, md: MarkdownIt) -> str:

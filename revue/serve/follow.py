@@ -27,6 +27,7 @@ from ..errors import BuildError
 from ..lock import BuildLocked, build_lock
 from ..output import write_site
 from ..search import Cache as SearchCache
+from ..search import RecordMemo
 from .incremental import Built, OutputChanges, search_index
 from .live import LiveSite
 from .outputs import sync_output
@@ -47,6 +48,7 @@ class Follower:
         self.indexed: object = None  # the plan of the last build whose index was asked for
         self.stopping = False
         self.shards = shards  # the search index's shards kept between builds
+        self.records = RecordMemo()  # and the records of the articles
 
     def first(self, built: Built) -> int:
         """Serve the first build with its search index and write the whole output folder,
@@ -108,7 +110,7 @@ class Follower:
     def _index(self, built: Built) -> Mapping[str, bytes] | None:
         """The search index of a build, or None after showing why it could not be made."""
         try:
-            return search_index(built, self.shards)
+            return search_index(built, self.shards, self.records)
         except BuildError as error:
             errors = tuple(str(e) for e in error.errors)
         except Exception as error:

@@ -40,6 +40,7 @@ from ..pipeline import (
 )
 from ..render import Renderer, make_renderer
 from ..search import Cache as SearchCache
+from ..search import RecordMemo, search_files
 
 Parsed = Source  # one article file as last read: its digest, what validating it gave
 
@@ -195,15 +196,16 @@ def _same_site(
     return sources.articles.keys() == cache.articles.keys()
 
 
-def search_index(built: Built, cache: SearchCache | None = None) -> dict[str, bytes]:
+def search_index(
+    built: Built, cache: SearchCache | None = None, memo: RecordMemo | None = None
+) -> dict[str, bytes]:
     """The search index's files for a build made with `index=False`, `{path: bytes}` (the
-    files `with_site_files` adds), reusing the shards in `cache`. Raises BuildError when
-    the indexer is missing or fails."""
+    files `with_site_files` adds), reusing the shards in `cache` and the records in `memo`.
+    Raises BuildError when the indexer is missing or fails."""
     plan = built.plan
     if plan is None:
         return {}
-    full = with_site_files(plan, built.config, cache)
-    return {name: data for name, data in full.static.items() if name not in plan.static}
+    return search_files(plan.site, built.config, cache, memo=memo)
 
 
 def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Path]) -> SourceCache:
