@@ -11,9 +11,11 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from itertools import groupby
+from operator import attrgetter
 
 from .analysis.article import ArticleAnalysis, analyse_article
-from .analysis.digest import Digest, Views, digest_of, digest_views, same_cross_facts
+from .analysis.digest import Digest, digest_of, same_cross_facts
+from .analysis.views import Views, digest_views
 from .cache import context_digest
 from .config import Config, Theme
 from .content import Article
@@ -39,8 +41,18 @@ class Entry:
     excerpt: str
     full_text: bool
     key: str = field(default="", compare=False)
-    related: tuple[Entry, ...] = ()  # the same story in other articles (analysis/digest.py)
-    quotes: tuple = ()  # QuoteView, analysis/digest.py
+    related: tuple[Entry, ...] = ()  # the same story in other articles (analysis/views.py)
+    quotes: tuple = ()  # QuoteView, analysis/views.py
+
+    @functools.cached_property
+    def order(self) -> tuple:
+        """What lists sort the entry by: its date (oldest first), then its slug."""
+        return (self.article.date.sort_key, self.article.slug)
+
+    @functools.cached_property
+    def outlet_order(self) -> tuple[str, str]:
+        """What the outlets are sorted by: the outlet's name, case folded, then as is."""
+        return (self.article.source.casefold(), self.article.source)
 
     @functools.cached_property
     def __cache_key__(self) -> str:
@@ -64,7 +76,7 @@ class ThemeSection:
     feed_url: str
     entries: tuple[Entry, ...]
     stories: tuple[tuple[Entry, ...], ...] = ()  # entries, each story once (lead, *others)
-    quotes: tuple = ()  # QuoteView, analysis/digest.py
+    quotes: tuple = ()  # QuoteView, analysis/views.py
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class Site:
     months: tuple[Month, ...]
     outlets: tuple[Outlet, ...]
     pages: tuple[Page, ...]
-    people: tuple = ()  # PersonView, analysis/digest.py
+    people: tuple = ()  # PersonView, analysis/views.py
     parts: Parts | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -171,13 +183,7 @@ def build_site(
         key = keys.get(article.path) or ""
         entry = kept.get(key) if key else None
         made[key or article.path] = entry or _entry(article, config, analysis, key)
-    entries = tuple(
-        sorted(
-            made.values(),
-            key=lambda e: (e.article.date.sort_key, e.article.slug),
-            reverse=True,
-        )
-    )
+    entries = tuple(sorted(made.values(), key=attrgetter("order"), reverse=True))
     by_theme: dict[str, list[Entry]] = {theme.id: [] for theme in config.themes}
     for entry in entries:
         for theme in entry.themes:
@@ -200,7 +206,7 @@ def build_site(
             entries, key=lambda e: (e.article.date.year, e.article.date.month)
         )
     )
-    by_outlet = sorted(entries, key=lambda e: (e.article.source.casefold(), e.article.source))
+    by_outlet = sorted(entries, key=attrgetter("outlet_order"))
     groups = [
         (name, tuple(group)) for name, group in groupby(by_outlet, key=lambda e: e.article.source)
     ]
