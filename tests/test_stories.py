@@ -1,4 +1,5 @@
-"""Same-story grouping on hand-made ledes: no chaining, and a story's span is bounded."""
+"""Same-story grouping on hand-made ledes: no chaining, a story's span is bounded; the
+preview's story updates give the same groups."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from revue.analysis import story_update
 from revue.analysis.article import ArticleAnalysis
 from revue.analysis.minhash import BAND_ROWS, SIGNATURE_SIZE, signature
 from revue.analysis.stories import STORY_MAX_DAYS, group_stories, same_story, story_key
@@ -188,3 +190,24 @@ def test_an_article_leaves_a_story_that_an_article_it_keeps_apart_from_joins() -
     assert group_stories([s, e, f, k]) == (("s", "e", "k"),)
     assert group_stories([s, e, joined, k]) == (("s", "e", "f"),)
     assert updated_groups([s, e, f, k], [s, e, joined, k]) == (("s", "e", "f"),)
+
+
+def test_a_band_hash_shared_by_two_bands_makes_the_stories_anew(monkeypatch) -> None:
+    # Band 0 of a and of b hash alike (revue/analysis/story_update.py) but differ.
+    lede = stems(0, 30)
+    mix = (1 << 64) - 0x9E3779B97F4A7C15 + 5  # 1 * multiplier + mix = 5 (mod 2**64)
+    a, b = crafted("a", 0, lede, {1: "x"}), crafted("b", 1, lede, {1: "x"})
+    values_a = np.frombuffer(a.signature, dtype="<u8").copy()
+    values_b = np.frombuffer(b.signature, dtype="<u8").copy()
+    values_a[0:2], values_b[0:2] = (0, 5), (1, mix)
+    a = replace(a, signature=values_a.astype("<u8").tobytes())
+    b = replace(b, signature=values_b.astype("<u8").tobytes())
+    c = crafted("c", 2, lede, {1: "x"})
+    state = story_state([a, b, c], [story_key(x) for x in (a, b, c)])
+    made = []
+    monkeypatch.setattr(
+        story_update, "story_state", lambda *args: made.append(1) or story_state(*args)
+    )
+    edited = replace(b, lede=tuple(stems(0, 31)))  # b looked at again: its band 0 seen
+    updated = update_stories(state, [a, edited, c], [story_key(x) for x in (a, edited, c)])
+    assert made and updated.groups == group_stories([a, edited, c])

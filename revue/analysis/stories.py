@@ -142,10 +142,11 @@ def date_order(analyses: Sequence[ArticleAnalysis]) -> list[int]:
 
 def forbidden_pairs(items: Sequence[ArticleAnalysis]) -> dict[int, set[int]]:
     """For each item (by index), the items its `not_same_story` or theirs keep it apart from."""
-    index = {a.slug: i for i, a in enumerate(items)}
     forbidden: dict[int, set[int]] = {}
-    for i, a in enumerate(items):
-        for slug in a.not_same_story:
+    apart = [(i, a.not_same_story) for i, a in enumerate(items) if a.not_same_story]
+    index = {a.slug: i for i, a in enumerate(items)} if apart else {}
+    for i, slugs in apart:
+        for slug in slugs:
             if slug in index and index[slug] != i:
                 forbidden.setdefault(i, set()).add(index[slug])
                 forbidden.setdefault(index[slug], set()).add(i)

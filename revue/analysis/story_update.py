@@ -5,11 +5,14 @@ at again, and the groups are exactly those group_stories gives.
 Why it can be local: in group_stories (revue/analysis/stories.py), an item's leader
 depends only on its earlier LSH candidates, their leaders, and the ledes and dates of those
 leaders. An item's earlier candidates are, in each band, the last WINDOW items before it in
-its bucket, kept when close enough in time: they all lie in a span of days before it
-(`lo`), so they can be found from the signatures of that span alone (`earlier`). A change
-then reaches only the items sharing a band bucket with a changed item (its old or new
-signature), or with a member of a story whose leader's lede changed; an item whose leader
-changes reaches the items sharing a bucket with it, and so on, forward in date order.
+its bucket (kept when close enough in time): with each band's items sorted by (bucket,
+index), they are the WINDOW entries before the item's place. A change then reaches the
+items that follow a changed item in one of its buckets (old or new), those that follow a
+member of a story whose leader's lede changed, and, when an item's leader changes, those
+that follow it, and so on, forward in date order.
+
+Buckets are compared by a 64-bit hash of their band; the entries found that way are checked
+against the signatures, and the state is made anew in the (never seen) case of a collision.
 """
 
 from __future__ import annotations
@@ -31,27 +34,34 @@ from .stories import (
 )
 
 BANDS = SIGNATURE_SIZE // BAND_ROWS
+_BAND = np.arange(BANDS)[:, None]
+_STEPS = np.arange(1, WINDOW + 1)[None, :]
 
 
 @dataclass(frozen=True, eq=False)
 class StoryState:
     """What group_stories computed, kept to update it: the items in date order with their
     story keys (`ranked`: their indexes in the analyses given), their signatures as rows
-    and a hash of each band of them (`present`: the item has a signature), the first and
-    last day of each, the span `lo[k]:k` holding every item close enough in time to come
-    before item k, each item's leader, and the groups."""
+    (`present`: the item has one), for each band the items having a signature sorted by
+    (band hash, index) with those hashes, and each item's place there; each item's first
+    and last day, its leader, and the groups."""
 
     keys: tuple[str, ...]
     items: tuple[ArticleAnalysis, ...]
     ranked: tuple[int, ...]
     matrix: np.ndarray
-    bands: np.ndarray
     present: np.ndarray
+    order: np.ndarray  # bands × items with a signature
+    hashes: np.ndarray  # bands × items with a signature
+    place: np.ndarray  # bands × items (-1: no signature)
     first: np.ndarray
     last: np.ndarray
-    lo: np.ndarray
     leaders: np.ndarray
     groups: tuple[tuple[str, ...], ...]
+
+
+class _Collision(Exception):
+    """Two different bands hash alike where it matters: the state is made anew."""
 
 
 def story_state(analyses: Sequence[ArticleAnalysis], keys: Sequence[str]) -> StoryState:
@@ -64,20 +74,23 @@ def story_state(analyses: Sequence[ArticleAnalysis], keys: Sequence[str]) -> Sto
         if item.signature:
             matrix[n] = np.frombuffer(item.signature, dtype="<u8")
     present = np.array([bool(a.signature) for a in items], dtype=bool)
-    first = np.array([a.days[0] for a in items], dtype=np.int64)
-    last = np.array([a.days[1] for a in items], dtype=np.int64)
-    # Before lo[k], every item ends (its last day) more than STORY_MAX_DAYS before k starts.
-    lo = np.searchsorted(np.maximum.accumulate(last), first - STORY_MAX_DAYS, side="left")
+    with_signature = np.flatnonzero(present)
+    bands = _band_hashes(matrix[with_signature])
+    order = np.empty((BANDS, len(with_signature)), dtype=np.int64)
+    for band in range(BANDS):
+        order[band] = with_signature[np.lexsort((with_signature, bands[:, band]))]
+    hashes = _band_hashes(matrix)[order, _BAND]
     return StoryState(
         tuple(keys[i] for i in ranked),
         tuple(items),
         tuple(ranked),
         matrix,
-        _band_hashes(matrix),
         present,
-        first,
-        last,
-        lo,
+        order,
+        hashes,
+        _places(order, len(items)),
+        np.array([a.days[0] for a in items], dtype=np.int64),
+        np.array([a.days[1] for a in items], dtype=np.int64),
         leaders,
         stories_of(items, leaders.tolist()),
     )
@@ -87,7 +100,8 @@ def update_stories(
     state: StoryState, analyses: Sequence[ArticleAnalysis], keys: Sequence[str]
 ) -> StoryState:
     """The state of these analyses, updated from `state` when only the ledes or signatures
-    of some articles changed (same articles, dates and story links); else made anew."""
+    of some articles changed (same articles, dates, story links, and each with or without
+    a signature as before); else made anew."""
     if len(analyses) != len(state.items):
         return story_state(analyses, keys)
     # The state's order, checked: an item whose key is the state's is the same article
@@ -96,44 +110,82 @@ def update_stories(
     ordered_keys = tuple(keys[i] for i in state.ranked)
     if ordered_keys == state.keys:
         return state
-    old = state.items
     changed = [k for k, key in enumerate(ordered_keys) if key != state.keys[k]]
     for k in changed:
-        a, b = items[k], old[k]
-        if (a.slug, a.days, a.same_story, a.not_same_story) != (
+        a, b = items[k], state.items[k]
+        if (a.slug, a.days, a.same_story, a.not_same_story, bool(a.signature)) != (
             b.slug,
             b.days,
             b.same_story,
             b.not_same_story,
+            bool(b.signature),
         ):
             return story_state(analyses, keys)
-    matrix, bands, present = state.matrix.copy(), state.bands.copy(), state.present.copy()
+    try:
+        return _updated(state, items, ordered_keys, changed)
+    except _Collision:
+        return story_state(analyses, keys)
+
+
+def _updated(
+    state: StoryState, items: list[ArticleAnalysis], keys: tuple[str, ...], changed: list[int]
+) -> StoryState:
+    """update_stories once the change is known to be local: `changed` items' signatures."""
+    matrix = state.matrix.copy()
     for k in changed:
-        present[k] = bool(items[k].signature)
-        matrix[k] = np.frombuffer(items[k].signature, dtype="<u8") if present[k] else 0
-        bands[k] = _band_hashes(matrix[k : k + 1])[0]
-    update = _Update(state, items, matrix, bands, present)
+        if items[k].signature:
+            matrix[k] = np.frombuffer(items[k].signature, dtype="<u8")
+    order, hashes = _reordered(state, matrix, changed)
+    after = _Buckets(matrix, order, hashes, _places(order, len(items)))
+    before = _Buckets(state.matrix, state.order, state.hashes, state.place)
+    update = _Update(state, items, after)
     for j in changed:
         update.needs[j] = True
-        update.mark(j, state.matrix[j], state.bands[j], bool(state.present[j]))
-        update.mark(j, matrix[j], bands[j], bool(present[j]))
+        update.mark_followers(before, j)  # whose windows held j
+        update.mark_followers(after, j)  # whose windows hold j now
         for member in np.flatnonzero(state.leaders == j).tolist():  # j's lede was theirs
             update.needs[member] = True
-            update.mark(member, matrix[member], bands[member], bool(present[member]))
+            update.mark_followers(after, member)
     leaders = update.run(changed[0])
     return StoryState(
-        ordered_keys,
+        keys,
         tuple(items),
         state.ranked,
         matrix,
-        bands,
-        present,
+        state.present,
+        order,
+        hashes,
+        after.place,
         state.first,
         state.last,
-        state.lo,
         leaders,
         stories_of(items, leaders.tolist()),
     )
+
+
+@dataclass(frozen=True)
+class _Buckets:
+    """The signatures and, per band, the items by (band hash, index): see StoryState."""
+
+    matrix: np.ndarray
+    order: np.ndarray
+    hashes: np.ndarray
+    place: np.ndarray
+
+    def near(self, item: int, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The items `steps` places from `item` in each band's order that share its bucket
+        there, and those bands; raises _Collision for a band hash shared by another band."""
+        places = self.place[:, item][:, None] + steps  # bands × steps
+        inside = (places >= 0) & (places < self.order.shape[1])
+        places = np.clip(places, 0, max(self.order.shape[1] - 1, 0))
+        own = self.hashes[_BAND[:, 0], self.place[:, item]][:, None]
+        same = inside & (self.hashes[_BAND, places] == own)
+        found, bands = self.order[_BAND, places][same], np.broadcast_to(_BAND, same.shape)[same]
+        for offset in range(BAND_ROWS):
+            columns = bands * BAND_ROWS + offset
+            if (self.matrix[found, columns] != self.matrix[item, columns]).any():
+                raise _Collision
+        return found, bands
 
 
 class _Ledes:
@@ -153,38 +205,27 @@ class _Ledes:
 class _Update:
     """One update's work: which items must be looked at again (`needs`), and their leaders."""
 
-    def __init__(self, state: StoryState, items, matrix, bands, present):
-        self.state, self.items, self.present = state, items, present
-        self.matrix, self.bands = matrix, bands
+    def __init__(self, state: StoryState, items: list[ArticleAnalysis], buckets: _Buckets):
+        self.state, self.items, self.buckets = state, items, buckets
         self.leaders = state.leaders.copy()
         self.needs = np.zeros(len(items), dtype=bool)
         self.ledes = _Ledes(items)
         self.forbidden = forbidden_pairs(items)
-        # The last item whose span reaches back to each item.
-        self.reach = np.searchsorted(state.lo, np.arange(len(items)), side="right") - 1
 
-    def mark(self, source: int, row: np.ndarray, hashes: np.ndarray, has_signature: bool) -> None:
-        """Mark the later items that may have `source` (with this signature row) among
-        their earlier candidates, and those its `not_same_story` names."""
+    def mark_followers(self, buckets: _Buckets, source: int) -> None:
+        """Mark the items whose earlier candidates may hold `source` (the WINDOW following
+        it in each of its buckets), and those its `not_same_story` names."""
         for other in self.forbidden.get(source, ()):
             if other > source:
                 self.needs[other] = True
-        end = int(self.reach[source]) + 1
-        if not has_signature or end <= source + 1:
-            return
-        items, _ = self._shared_bands(source + 1, end, row, hashes)
-        self.needs[items] = True
+        if self.state.present[source]:
+            self.needs[buckets.near(source, _STEPS)[0]] = True
 
     def earlier(self, k: int) -> np.ndarray:
         """Item k's earlier candidates, as candidate_pairs finds them (see module doc)."""
-        if not self.present[k]:
+        if not self.state.present[k]:
             return np.empty(0, dtype=np.int64)
-        lo = int(self.state.lo[k])
-        items, bands = self._shared_bands(lo, k, self.matrix[k], self.bands[k])
-        order = np.lexsort((-items, bands))  # by band, the latest items first
-        ranked_bands = bands[order]
-        rank = np.arange(order.size) - np.searchsorted(ranked_bands, ranked_bands)
-        found = np.unique(items[order][rank < WINDOW])  # the last WINDOW of each band
+        found = np.unique(self.buckets.near(k, -_STEPS)[0])
         return found[self.state.last[found] >= self.state.first[k] - STORY_MAX_DAYS]
 
     def run(self, start: int) -> np.ndarray:
@@ -198,20 +239,40 @@ class _Update:
             found = leader_of(k, self.earlier(k), self.items, self.ledes, leaders, self.forbidden)
             if found != leaders[k]:
                 leaders[k] = found
-                self.mark(k, self.matrix[k], self.bands[k], bool(self.present[k]))
+                self.mark_followers(self.buckets, k)
             k += 1
 
-    def _shared_bands(self, start: int, end: int, row: np.ndarray, hashes: np.ndarray):
-        """The (item, band) pairs, items start..end-1 with a signature, whose band is that
-        band of `row`, by item then band: hashes first, then the rows where they match."""
-        items, bands = np.nonzero(self.bands[start:end] == hashes)
-        items += start
-        keep = self.present[items]
-        rows = self.matrix[items]
-        for offset in range(BAND_ROWS):
-            column = bands * BAND_ROWS + offset
-            keep &= rows[np.arange(items.size), column] == row[column]
-        return items[keep], bands[keep]
+
+def _reordered(
+    state: StoryState, matrix: np.ndarray, changed: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each band's order and hashes with the changed items moved to their new buckets."""
+    moving = [k for k in changed if state.present[k]]
+    if not moving:
+        return state.order, state.hashes
+    moved = np.zeros(len(state.items), dtype=bool)
+    moved[moving] = True
+    new_hashes = _band_hashes(matrix[moving])  # moving × bands
+    order, hashes = np.empty_like(state.order), np.empty_like(state.hashes)
+    for band in range(BANDS):
+        stay = ~moved[state.order[band]]
+        kept, kept_hashes = state.order[band][stay], state.hashes[band][stay]
+        entering = sorted(zip(new_hashes[:, band].tolist(), moving, strict=True))
+        places = []
+        for value, item in entering:
+            low = np.searchsorted(kept_hashes, np.uint64(value), side="left")
+            high = np.searchsorted(kept_hashes, np.uint64(value), side="right")
+            places.append(low + np.searchsorted(kept[low:high], item))
+        order[band] = np.insert(kept, places, [item for _, item in entering])
+        hashes[band] = np.insert(kept_hashes, places, [value for value, _ in entering])
+    return order, hashes
+
+
+def _places(order: np.ndarray, count: int) -> np.ndarray:
+    """Each item's place in each band's order (bands × items; -1 for none)."""
+    place = np.full((BANDS, count), -1, dtype=np.int64)
+    place[_BAND, order] = np.arange(order.shape[1])
+    return place
 
 
 def _band_hashes(matrix: np.ndarray) -> np.ndarray:
