@@ -93,6 +93,7 @@ class Plan:
     stories: tuple[str, tuple[tuple[str, ...], ...]] = ("", ())
     digests: Mapping[str, tuple] = field(default_factory=dict)  # see plan_site
     story_state: StoryState | None = None  # a long-lived process's, see _stories
+    memo: Mapping[int, tuple[object, str]] = field(default_factory=dict)  # see Memo
 
 
 def plan_site(
@@ -130,9 +131,11 @@ def plan_site(
         stories[1] if stories[0] else None,
         parts if long_lived else None,
     )
-    pages = {page.output: page for page in all_pages(site)}
+    pages = {page.output: page for page in all_pages(site, prior.pages if prior else None)}
     shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
-    memo: dict[int, tuple[object, str]] = {}  # every model object hashed once for all pages
+    # Every model object hashed once for all pages (and, in a long-lived process, once for
+    # as long as it is reused: see Memo).
+    memo = Memo(prior.memo if prior is not None else {})
     known = prior.digests if prior is not None else {}
     digests = {}  # output: (page, its digest, (shared, template hash), the key)
     for output, page in pages.items():
@@ -144,10 +147,31 @@ def plan_site(
             found = (page, found[1], salt, sha(*salt, found[1]))
         digests[output] = found
     keys = {output: found[3] for output, found in digests.items()}
+    memo.previous = {}  # what this plan did not use goes with the prior plan
     keys.update({name: sha("static", data) for name, data in static.items()})
     keys[NOJEKYLL] = sha("empty")
-    kept = digests if long_lived else {}
-    return Plan(site, pages, static, manifest, keys, sources, stories, kept, state)
+    if not long_lived:
+        return Plan(site, pages, static, manifest, keys, sources, stories)
+    return Plan(site, pages, static, manifest, keys, sources, stories, digests, state, memo)
+
+
+class Memo(dict):
+    """A memo of context_digest (revue/cache.py) that also finds the objects the previous
+    plan's memo hashed, and keeps them: an object still in the model is hashed once for
+    as long as it is reused. (The previous memo holds its objects: their ids stay theirs.)"""
+
+    def __init__(self, previous: Mapping[int, tuple[object, str]]):
+        super().__init__()
+        self.previous = previous
+
+    def get(self, key, default=None):  # type: ignore[override]
+        found = dict.get(self, key)
+        if found is None:
+            found = self.previous.get(key)
+            if found is None:
+                return default
+            self[key] = found
+        return found
 
 
 def _stories(

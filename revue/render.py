@@ -159,23 +159,29 @@ def _no_cache(*parts: object, caller: Callable) -> Markup:
     return Markup(caller())
 
 
-def extra_pages(site: Site) -> tuple[Page, ...]:
+def extra_pages(site: Site, known: Mapping[str, Page] | None = None) -> tuple[Page, ...]:
     """The files made from templates that are not pages of the site: sitemap and robots.
-    The sitemap gets (URL, last modification day or '') pairs: it changes only with them."""
+    The sitemap gets (URL, last modification day or '') pairs: it changes only with them.
+    A `known` page (by output) with the same context, texts only, is given instead."""
     urls = tuple(
         (p.url, p.context["entry"].article.date.timestamp[:10] if "entry" in p.context else "")
         for p in site.pages
         if p.output.endswith(".html") and p.output != "404.html"
     )
-    return (
+    pages = (
         Page("sitemap.xml", "sitemap.xml", "sitemap.xml", "", {"urls": urls}),
         Page("robots.txt", "robots.txt", "robots.txt", "", {}),
     )
+    known = known or {}
+    return tuple(
+        old if (old := known.get(page.output)) is not None and old == page else page
+        for page in pages
+    )
 
 
-def all_pages(site: Site) -> tuple[Page, ...]:
-    """Every output made from a template, in a stable order."""
-    return (*site.pages, *extra_pages(site))
+def all_pages(site: Site, known: Mapping[str, Page] | None = None) -> tuple[Page, ...]:
+    """Every output made from a template, in a stable order (see extra_pages for `known`)."""
+    return (*site.pages, *extra_pages(site, known))
 
 
 def render_page(
