@@ -231,7 +231,7 @@ def test_a_search_index_failure_is_shown_while_the_pages_still_update(
     root = sample_project(tmp_path / "project")
     with preview(root) as server:
 
-        def failing(built, shards=None):
+        def failing(*args: object) -> None:
             raise BuildError([SourceError("pagefind", 0, "the indexer stopped")])
 
         monkeypatch.setattr(follow, "search_index", failing)
