@@ -91,7 +91,8 @@ class Plan:
     keys: Mapping[str, str]
     sources: Mapping[str, Source]
     stories: tuple[str, tuple[tuple[str, ...], ...]] = ("", ())
-    digests: Mapping[str, tuple] = field(default_factory=dict)  # see plan_site
+    # A long-lived process's (page, digest, (shared, template hash), key) by output.
+    digests: Mapping[str, tuple] = field(default_factory=dict)
     story_state: StoryState | None = None  # a long-lived process's, see _stories
     memo: Mapping[int, tuple[object, str]] = field(default_factory=dict)  # see Memo
 
@@ -158,13 +159,16 @@ def plan_site(
 class Memo(dict):
     """A memo of context_digest (revue/cache.py) that also finds the objects the previous
     plan's memo hashed, and keeps them: an object still in the model is hashed once for
-    as long as it is reused. (The previous memo holds its objects: their ids stay theirs.)"""
+    as long as it is reused. The previous memo holds its objects (their ids stay theirs)
+    until plan_site cuts the link. Only `get` looks there: the one call context_digest
+    makes."""
 
     def __init__(self, previous: Mapping[int, tuple[object, str]]):
         super().__init__()
         self.previous = previous
 
     def get(self, key, default=None):  # type: ignore[override]
+        """The (object, digest) memoized for an object's id here or in the previous memo."""
         found = dict.get(self, key)
         if found is None:
             found = self.previous.get(key)

@@ -55,6 +55,7 @@ def _all_same(firsts: Iterable[object], seconds: Iterable[object]) -> bool:
 
 @lru_cache(maxsize=256)
 def _names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order."""
     return tuple(f.name for f in fields(kind))
 
 

@@ -145,6 +145,7 @@ def _shard_key(hashes: list[str], language: str, version: str, primary: bool) ->
 
 
 def _record_hash(record: dict[str, object]) -> str:
+    """A hash of everything a record holds (what its shard's files are made of)."""
     text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -196,6 +196,7 @@ class _Ledes:
         self.made: dict[int, frozenset[str]] = {}
 
     def __getitem__(self, index: int) -> frozenset[str]:
+        """Item `index`'s lede, as a frozenset."""
         found = self.made.get(index)
         if found is None:
             found = self.made[index] = frozenset(self.items[index].lede)

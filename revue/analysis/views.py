@@ -216,8 +216,8 @@ def digest_views(
         made[section.theme.id] = (slugs, ids, view)
         leads.update((items[0].article.slug, items) for items in stories if len(items) > 1)
     views = tuple(view for _, _, view in made.values())
-    reused = prior.people if old_full else None  # type: ignore[union-attr]
-    people = people_views(digest, by_slug, reused, changed, stale_quotes, quotes)
+    kept_people = prior.people if old_full else None  # type: ignore[union-attr]
+    people = people_views(digest, by_slug, kept_people, changed, stale_quotes, quotes)
     return Views(tuple(shown), views, people, digest, by_slug, full, leads, quotes, made)
 
 
