@@ -147,6 +147,7 @@ def _updated(
             update.needs[member] = True
             update.mark_followers(after, member)
     leaders = update.run(changed[0])
+    same = np.array_equal(leaders, state.leaders)  # the same stories (links are the same)
     return StoryState(
         keys,
         tuple(items),
@@ -159,7 +160,7 @@ def _updated(
         state.first,
         state.last,
         leaders,
-        stories_of(items, leaders.tolist()),
+        state.groups if same else stories_of(items, leaders.tolist()),
     )
 
 
