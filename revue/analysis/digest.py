@@ -14,9 +14,8 @@ from ..config import Config
 from ..content import Article
 from ..text import distinct_slugs
 from .article import ArticleAnalysis, analyse_article
-from .lexicon import folded as fold
 from .names import mentions
-from .people import Person, name_table, people_index, resolve
+from .people import Person, is_alias, name_table, people_index, resolve
 from .quotegroups import QuoteGroup, group_quotes
 from .stories import group_stories
 
@@ -94,7 +93,7 @@ def _resolved(analysis: ArticleAnalysis, table: Mapping) -> set[tuple[str, str, 
     for run, _ in analysis.names:
         canonical = resolve(run, table)  # type: ignore[arg-type]
         if canonical:
-            found.add((run, canonical, table.get(fold(run)) == canonical and run != canonical))
+            found.add((run, canonical, is_alias(run, canonical, table)))
     return found
 
 

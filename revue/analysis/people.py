@@ -7,7 +7,7 @@ name ends with « Altman ». Every lookup is a dictionary access: linear in the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..config import Config
@@ -68,6 +68,11 @@ def resolve(run: str, table: dict[str, str]) -> str:
     return ""
 
 
+def is_alias(run: str, canonical: str, table: Mapping[str, str]) -> bool:
+    """Whether a run naming `canonical` is another spelling of it the index lists."""
+    return table.get(fold(run)) == canonical and run != canonical
+
+
 def people_index(
     analyses: Sequence[ArticleAnalysis],
     config: Config,
@@ -93,7 +98,7 @@ def people_index(
                 canonical = resolved[run] = resolve(run, table)
             if canonical:
                 canonicals.add(canonical)
-                if table.get(fold(run)) == canonical and run != canonical:
+                if is_alias(run, canonical, table):
                     aliases.setdefault(canonical, set()).add(run)
         for canonical in canonicals:
             articles.setdefault(canonical, []).append(analysis)
