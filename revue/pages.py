@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from .dates import ArticleDate
+from .reuse import same
 
 if TYPE_CHECKING:
     from .config import Config, Theme
@@ -195,16 +196,10 @@ def site_pages(
     for entry in entries:
         output = f"{entry.url}index.html"
         page = known.get(output)
-        if page is None or not _same_entry(page.context.get("entry"), entry):
+        if page is None or not same(page.context.get("entry"), entry):
             page = Page(output, entry.url, "article.html", entry.article.title, {"entry": entry})
         pages.append(page)
     return tuple(pages)
-
-
-def _same_entry(known: object, entry: Entry) -> bool:
-    """Whether a known page's entry is this one: the same object, or one with the same key."""
-    key = entry.__cache_key__
-    return known is entry or (bool(key) and getattr(known, "__cache_key__", None) == key)
 
 
 def _feed(output: str, page_url: str, title: str, entries: tuple[Entry, ...]) -> Page:
