@@ -136,7 +136,7 @@ def plan_site(
     shared = sha(inputs.code, inputs.config, context_digest(site.nav), context_digest(manifest))
     # Every model object hashed once for all pages (and, in a long-lived process, once for
     # as long as it is reused: see Memo).
-    memo = Memo(prior.memo if prior is not None else {})
+    memo: dict[int, tuple[object, str]] = {} if prior is None else Memo(prior.memo)
     known = prior.digests if prior is not None else {}
     digests = {}  # output: (page, its digest, (shared, template hash), the key)
     for output, page in pages.items():
@@ -148,7 +148,8 @@ def plan_site(
             found = (page, found[1], salt, sha(*salt, found[1]))
         digests[output] = found
     keys = {output: found[3] for output, found in digests.items()}
-    memo.previous = {}  # what this plan did not use goes with the prior plan
+    if isinstance(memo, Memo):
+        memo.previous = {}  # what this plan did not use goes with the prior plan
     keys.update({name: sha("static", data) for name, data in static.items()})
     keys[NOJEKYLL] = sha("empty")
     if not long_lived:
