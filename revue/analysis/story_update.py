@@ -58,6 +58,7 @@ class StoryState:
     last: np.ndarray
     leaders: np.ndarray
     groups: tuple[tuple[str, ...], ...]
+    forbidden: dict[int, set[int]]  # forbidden_pairs of the items (read, never changed)
 
 
 class _Collision(Exception):
@@ -68,7 +69,8 @@ def story_state(analyses: Sequence[ArticleAnalysis], keys: Sequence[str]) -> Sto
     """group_stories of the analyses (`keys[i]` is analyses[i]'s story_key), as a state."""
     ranked = date_order(analyses)
     items = [analyses[i] for i in ranked]
-    leaders = np.array(leaders_of(items, forbidden_pairs(items)), dtype=np.int64)
+    forbidden = forbidden_pairs(items)
+    leaders = np.array(leaders_of(items, forbidden), dtype=np.int64)
     matrix = np.zeros((len(items), SIGNATURE_SIZE), dtype=np.uint64)
     for n, item in enumerate(items):
         if item.signature:
@@ -93,6 +95,7 @@ def story_state(analyses: Sequence[ArticleAnalysis], keys: Sequence[str]) -> Sto
         np.array([a.days[1] for a in items], dtype=np.int64),
         leaders,
         stories_of(items, leaders.tolist()),
+        forbidden,
     )
 
 
@@ -106,11 +109,12 @@ def update_stories(
         return story_state(analyses, keys)
     # The state's order, checked: an item whose key is the state's is the same article
     # (the key hashes its slug and dates); the others must keep their slug and dates.
-    items = [analyses[i] for i in state.ranked]
-    ordered_keys = tuple(keys[i] for i in state.ranked)
+    items = list(map(analyses.__getitem__, state.ranked))
+    ordered_keys = tuple(map(keys.__getitem__, state.ranked))
     if ordered_keys == state.keys:
         return state
-    changed = [k for k, key in enumerate(ordered_keys) if key != state.keys[k]]
+    pairs = enumerate(zip(ordered_keys, state.keys, strict=True))
+    changed = [k for k, (new, old) in pairs if new != old]
     for k in changed:
         a, b = items[k], state.items[k]
         if (a.slug, a.days, a.same_story, a.not_same_story, bool(a.signature)) != (
@@ -138,7 +142,7 @@ def _updated(
     order, hashes = _reordered(state, matrix, changed)
     after = _Buckets(matrix, order, hashes, _places(order, len(items)))
     before = _Buckets(state.matrix, state.order, state.hashes, state.place)
-    update = _Update(state, items, after)
+    update = _Update(state, items, after)  # the same slugs and links: the same forbidden
     for j in changed:
         update.needs[j] = True
         update.mark_followers(before, j)  # whose windows held j
@@ -146,6 +150,7 @@ def _updated(
         for member in np.flatnonzero(state.leaders == j).tolist():  # j's lede was theirs
             update.needs[member] = True
             update.mark_followers(after, member)
+    update.prefetch()
     leaders = update.run(changed[0])
     same = np.array_equal(leaders, state.leaders)  # the same stories (links are the same)
     return StoryState(
@@ -161,6 +166,7 @@ def _updated(
         state.last,
         leaders,
         state.groups if same else stories_of(items, leaders.tolist()),
+        state.forbidden,
     )
 
 
@@ -188,6 +194,34 @@ class _Buckets:
                 raise _Collision
         return found, bands
 
+    def earlier_of(
+        self, items: np.ndarray, first: np.ndarray, last: np.ndarray
+    ) -> dict[int, np.ndarray]:
+        """`near(item, -steps)` for each of `items` (with a signature) at once, as each
+        item's distinct candidates close enough in time (`first`/`last`: the items' days)."""
+        places = self.place[:, items][:, :, None] - _STEPS[None]  # bands × items × steps
+        inside = places >= 0  # the window looks back: never past the end
+        places = np.maximum(places, 0)
+        bands = np.broadcast_to(_BAND[:, :, None], places.shape)
+        own = self.hashes[_BAND, self.place[:, items]][:, :, None]
+        same = inside & (self.hashes[bands, places] == own)
+        found = self.order[bands, places][same]
+        owner = np.broadcast_to(items[None, :, None], places.shape)[same]
+        bands = bands[same]
+        for offset in range(BAND_ROWS):
+            columns = bands * BAND_ROWS + offset
+            if (self.matrix[found, columns] != self.matrix[owner, columns]).any():
+                raise _Collision
+        keep = last[found] >= first[owner] - STORY_MAX_DAYS
+        pairs = np.unique(owner[keep] * len(self.place[0]) + found[keep])
+        owner, found = np.divmod(pairs, len(self.place[0]))
+        bounds = np.searchsorted(owner, items, side="left").tolist()
+        ends = np.searchsorted(owner, items, side="right").tolist()
+        return {
+            item: found[start:end]
+            for item, start, end in zip(items.tolist(), bounds, ends, strict=True)
+        }
+
 
 class _Ledes:
     """The items' ledes as frozensets, made when first asked for."""
@@ -212,7 +246,8 @@ class _Update:
         self.leaders = state.leaders.copy()
         self.needs = np.zeros(len(items), dtype=bool)
         self.ledes = _Ledes(items)
-        self.forbidden = forbidden_pairs(items)
+        self.forbidden = state.forbidden
+        self.known: dict[int, np.ndarray] = {}  # earlier candidates found ahead, by item
 
     def mark_followers(self, buckets: _Buckets, source: int) -> None:
         """Mark the items whose earlier candidates may hold `source` (the WINDOW following
@@ -223,10 +258,20 @@ class _Update:
         if self.state.present[source]:
             self.needs[buckets.near(source, _STEPS)[0]] = True
 
+    def prefetch(self) -> None:
+        """Find the earlier candidates of every item marked so far at once (one pass of
+        array operations instead of one per item: most items looked at are these)."""
+        marked = np.flatnonzero(self.needs & self.state.present)
+        if len(marked):
+            self.known = self.buckets.earlier_of(marked, self.state.first, self.state.last)
+
     def earlier(self, k: int) -> np.ndarray:
         """Item k's earlier candidates, as candidate_pairs finds them (see module doc)."""
         if not self.state.present[k]:
             return np.empty(0, dtype=np.int64)
+        found = self.known.get(k)
+        if found is not None:
+            return found
         found = np.unique(self.buckets.near(k, -_STEPS)[0])
         return found[self.state.last[found] >= self.state.first[k] - STORY_MAX_DAYS]
 
