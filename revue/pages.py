@@ -8,6 +8,7 @@ the list's totals, so that editing one article re-renders only the pages showing
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
@@ -34,6 +35,16 @@ class Page:
     title: str
     context: Mapping[str, object] = field(default_factory=dict)
 
+    @functools.cached_property
+    def sitemap_entry(self) -> tuple[str, str] | None:
+        """What the sitemap lists for this page: its URL and the day of its article's date
+        ('' for a page of no article); None for a file that is no page to list (a feed,
+        the 404 page). Computed once per page: the preview reuses pages."""
+        if not self.output.endswith(".html") or self.output == "404.html":
+            return None
+        entry = self.context.get("entry")
+        return (self.url, entry.article.date.timestamp[:10] if entry is not None else "")  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
 class ListLink:
@@ -45,6 +56,20 @@ class ListLink:
     date: ArticleDate | None
     url: str
     count: int
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """A person or organisation as the people index shows it: name, kind, other names, the
+    URL of its page and how many articles and quotations it has (so that the index page
+    changes only with these, not with its articles)."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    url: str
+    count: int
+    quotes: int
 
 
 @dataclass(frozen=True)
@@ -158,15 +183,26 @@ def site_pages(
         ),
     ]
     if people:
+        links = tuple(
+            PersonLink(
+                p.name, p.kind, p.aliases, person_url(p.anchor), len(p.entries), len(p.quotes)
+            )
+            for p in people
+        )
         pages.append(
             Page(
                 "personnes/index.html",
                 "personnes/",
                 "people.html",
                 "Personnes et organisations",
-                {"people": people},
+                {"people": links},
             )
         )
+    for person in people:  # its articles paginated, its quotations on the first page
+        for chunk, pager in paginate(person.entries, size, person_url(person.anchor)):
+            quotes = person.quotes if pager.number == 1 else ()
+            shown_person = replace(person, entries=chunk, quotes=quotes)
+            pages.append(_listing(person.name, "person.html", pager, person=shown_person))
     for section in sections:
         for stories, pager in paginate(section.stories, size, section.url, weight=len):
             shown = replace(
@@ -200,6 +236,11 @@ def site_pages(
             page = Page(output, entry.url, "article.html", entry.article.title, {"entry": entry})
         pages.append(page)
     return tuple(pages)
+
+
+def person_url(anchor: str) -> str:
+    """The URL of the page of the person or organisation whose index anchor is `anchor`."""
+    return f"personnes/{anchor}/"
 
 
 def _feed(output: str, page_url: str, title: str, entries: tuple[Entry, ...]) -> Page:

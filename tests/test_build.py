@@ -25,10 +25,10 @@ def test_build_writes_the_pages_of_the_site(project, run_cli):
     )
     code, out, err = run_cli(project, "build")
     assert (code, err) == (0, "")
-    # 12 pages with the search, people and outlet pages; 14 more files: those two pages, the
-    # favicon, the search script, the 9 files of the search index and its list of bundles
-    # (revue/search.py).
-    assert out == "Built 1 articles into _site/ (12 pages, 32 files).\n"
+    # 13 pages with the search, outlet and people pages (the index and the one name the
+    # article gives); 14 more files: those two pages, the favicon, the search script, the 9
+    # files of the search index and its list of bundles (revue/search.py).
+    assert out == "Built 1 articles into _site/ (13 pages, 33 files).\n"
     site = project.root / "_site"
     home = (site / "index.html").read_text()
     article = (site / "articles/sora-a-hollywood/index.html").read_text()

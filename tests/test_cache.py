@@ -536,7 +536,7 @@ def preview_matches_clean_build(project: Project, edit) -> dict[str, bytes]:
     return pages
 
 
-def test_a_new_mention_of_a_known_name_reaches_the_people_index(project: Project) -> None:
+def test_a_new_mention_of_a_known_name_reaches_the_people_pages(project: Project) -> None:
     project.article("a", "", f"Le studio signe.\n\n{QUOTES[0]}\n", date="2024-03-01")
     other = project.article("b", "", "Le studio signe encore.\n", date="2024-03-02")
 
@@ -545,8 +545,9 @@ def test_a_new_mention_of_a_known_name_reaches_the_people_index(project: Project
         return other
 
     pages = preview_matches_clean_build(project, mention)
-    people = pages["personnes/index.html"].decode()
-    assert "articles/b/" in people.split("Sam Altman", 1)[1]
+    index = pages["personnes/index.html"].decode()
+    assert '<a href="../personnes/sam-altman/">Sam Altman</a> — 2 articles, 1 citation' in index
+    assert "articles/b/" in pages["personnes/sam-altman/index.html"].decode()
 
 
 def test_an_outlet_change_shows_where_the_article_is_a_quotation_source(
