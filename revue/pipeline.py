@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from .analysis.stories import group_stories, story_key
 from .analysis.story_update import StoryState, story_state, update_stories
@@ -29,6 +30,7 @@ from .search import Cache as SearchCache
 from .search import search_files
 
 NOJEKYLL = ".nojekyll"
+_PATH, _FACTS, _STORY_KEY = attrgetter("path"), attrgetter("facts"), attrgetter("story_key")
 
 
 @dataclass(frozen=True)
@@ -191,17 +193,20 @@ def _stories(
     computed; ('', ()) when some article has no story key (an article not read from a file:
     build_site then groups the stories itself). A long-lived process keeps a StoryState
     (revue/analysis/story_update.py) with them and updates it: given back with the groups."""
-    found = [sources[a.path] for a in articles if a.path in sources]
-    if len(found) != len(articles) or not all(s.story_key and s.facts for s in found):
+    # Whole-list passes in C (map, attrgetter): this runs on every edit in the preview.
+    found = list(map(sources.get, map(_PATH, articles)))
+    if not all(found):  # an article not read from a file (a Source is always true)
         return ("", ()), None
-    key = sha("stories", inputs.code, *(s.story_key for s in found))
+    keys = list(map(_STORY_KEY, found))
+    facts = list(map(_FACTS, found))
+    if not (all(keys) and all(facts)):
+        return ("", ()), None
+    key = sha("stories", inputs.code, "\0".join(keys))  # hex digests: no NUL in them
     if known[0] == key and (state is not None or not long_lived):
         return known, state
-    facts = [s.facts for s in found]
     if not long_lived:
-        return (key, group_stories(facts)), None  # type: ignore[arg-type]
-    keys = [s.story_key for s in found]
-    state = story_state(facts, keys) if state is None else update_stories(state, facts, keys)  # type: ignore[arg-type]
+        return (key, group_stories(facts)), None
+    state = story_state(facts, keys) if state is None else update_stories(state, facts, keys)
     return (key, state.groups), state
 
 
@@ -230,8 +235,11 @@ def render_outputs(
     """Each asked output's bytes, or the SourceError of its template, in the given order.
     With `keep_fragments`, the renderer keeps the entry cards rendered in worker processes
     too (for a caller that renders again with the same renderer)."""
-    for source in plan.sources.values():
-        renderer.typeset.update(source.typeset)
+    applied = renderer.typeset_of  # the sources whose texts are in the table already
+    for path, source in plan.sources.items():
+        if applied.get(path) is not source:
+            renderer.typeset.update(source.typeset)
+            applied[path] = source
     nav = plan.site.nav
     shared = (renderer, plan.pages, nav, config, plan.manifest, plan.static, keep_fragments)
     results = run_all(_render_one, shared, outputs, jobs, done)

@@ -13,6 +13,7 @@ import functools
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import jinja2
@@ -83,6 +84,7 @@ class Renderer:
     typeset: dict[str, str] = field(default_factory=dict, compare=False)
     fragments: dict[str, str] = field(default_factory=dict, compare=False)
     fresh: dict[str, str] = field(default_factory=dict, compare=False)
+    typeset_of: dict[str, object] = field(default_factory=dict, compare=False)  # by path
 
 
 def make_renderer(
@@ -163,11 +165,7 @@ def extra_pages(site: Site, known: Mapping[str, Page] | None = None) -> tuple[Pa
     """The files made from templates that are not pages of the site: sitemap and robots.
     The sitemap gets (URL, last modification day or '') pairs: it changes only with them.
     A `known` page (by output) with the same context, texts only, is given instead."""
-    urls = tuple(
-        (p.url, p.context["entry"].article.date.timestamp[:10] if "entry" in p.context else "")
-        for p in site.pages
-        if p.output.endswith(".html") and p.output != "404.html"
-    )
+    urls = tuple(filter(None, map(attrgetter("sitemap_entry"), site.pages)))
     pages = (
         Page("sitemap.xml", "sitemap.xml", "sitemap.xml", "", {"urls": urls}),
         Page("robots.txt", "robots.txt", "robots.txt", "", {}),
