@@ -10,8 +10,8 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from itertools import groupby
-from operator import attrgetter
+from itertools import compress, count, filterfalse, groupby
+from operator import attrgetter, is_not
 
 from .analysis.article import ArticleAnalysis, analyse_article
 from .analysis.digest import Digest, digest_of, same_cross_facts
@@ -21,7 +21,7 @@ from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
 from .pages import Page, site_pages
-from .reuse import reused
+from .reuse import reused_all
 from .text import distinct_slugs
 
 # What the analyses found in one article alone: a pure function of the article and the
@@ -173,17 +173,20 @@ def build_site(
     facts are computed here; `stories`, when given, is what group_stories gives for them.
     `prior`, a previous site's parts (or an empty Parts to start with), makes a site whose
     unchanged objects are the prior's and whose own parts are kept for the next call."""
-    facts = facts or {}
-    keys = keys or {}
-    analyses = tuple(facts.get(a.path) or article_facts(a, config) for a in articles)
+    # The passes over every article are map/zip/attrgetter (loops in C) where they can be:
+    # the preview runs them on every edit.
+    paths = list(map(_PATH, articles))
+    found = list(map((facts or {}).get, paths))
+    for i in [i for i, analysis in enumerate(found) if analysis is None]:
+        found[i] = article_facts(articles[i], config)
+    analyses = tuple(found)
     digest = _digest(analyses, config, stories, prior)
-    kept = prior.entries if prior is not None else {}
-    made: dict[str, Entry] = {}
-    for article, analysis in zip(articles, analyses, strict=True):
-        key = keys.get(article.path) or ""
-        entry = kept.get(key) if key else None
-        made[key or article.path] = entry or _entry(article, config, analysis, key)
-    entries = tuple(sorted(made.values(), key=attrgetter("order"), reverse=True))
+    entry_keys = list(map((keys or {}).get, paths))  # None: no key
+    made_entries = list(map((prior.entries if prior is not None else {}).get, entry_keys))
+    for i in [i for i, entry in enumerate(made_entries) if entry is None]:
+        made_entries[i] = _entry(articles[i], config, analyses[i], entry_keys[i])
+    made = dict(zip(map(_entry_id, made_entries), made_entries, strict=True))
+    entries = tuple(sorted(made_entries, key=_ORDER, reverse=True))
     by_theme: dict[str, list[Entry]] = {theme.id: [] for theme in config.themes}
     for entry in entries:
         for theme in entry.themes:
@@ -199,17 +202,13 @@ def build_site(
     )
     views = digest_views(digest, entries, sections, prior.views if prior is not None else None)
     entries, sections, people = views.entries, views.sections, views.people
-    unthemed = tuple(e for e in entries if not e.themes)
+    unthemed = tuple(filterfalse(_THEMES, entries))
     months = tuple(
         Month(ArticleDate(year, month), f"archives/{year:04d}/{month:02d}/", tuple(group))
-        for (year, month), group in groupby(
-            entries, key=lambda e: (e.article.date.year, e.article.date.month)
-        )
+        for (year, month), group in groupby(entries, key=_YEAR_MONTH)
     )
-    by_outlet = sorted(entries, key=attrgetter("outlet_order"))
-    groups = [
-        (name, tuple(group)) for name, group in groupby(by_outlet, key=lambda e: e.article.source)
-    ]
+    by_outlet = sorted(entries, key=_OUTLET_ORDER)
+    groups = [(name, tuple(group)) for name, group in groupby(by_outlet, key=_OUTLET)]
     outlets = tuple(
         Outlet(name, anchor, group, f"medias/{anchor}/")
         for (name, group), anchor in zip(
@@ -220,8 +219,10 @@ def build_site(
     pages = site_pages(entries, sections, unthemed, months, outlets, people, config, known)
     if prior is None:
         return Site(entries, sections, unthemed, months, outlets, pages, people)
-    pages = tuple(reused(page, prior.pages, page.output) for page in pages)
-    parts = Parts(made, config, analyses, digest, views, {page.output: page for page in pages})
+    pages = reused_all(pages, prior.pages, _OUTPUT)
+    parts = Parts(
+        made, config, analyses, digest, views, dict(zip(map(_OUTPUT, pages), pages, strict=True))
+    )
     return Site(entries, sections, unthemed, months, outlets, pages, people, parts)
 
 
@@ -242,12 +243,25 @@ def _digest(
         and prior.config == config
         and len(prior.analyses) == len(analyses)
         and all(
-            a is b or same_cross_facts(a, b, prior.digest.table)
-            for a, b in zip(analyses, prior.analyses, strict=True)
+            same_cross_facts(analyses[i], prior.analyses[i], prior.digest.table)
+            for i in compress(count(), map(is_not, analyses, prior.analyses))
         )
     ):
-        return replace(prior.digest, analyses={a.slug: a for a in analyses})
+        return replace(
+            prior.digest, analyses=dict(zip(map(_SLUG, analyses), analyses, strict=True))
+        )
     return digest_of(analyses, config, stories)
+
+
+_PATH, _THEMES, _OUTPUT = attrgetter("path"), attrgetter("themes"), attrgetter("output")
+_ORDER, _OUTLET_ORDER = attrgetter("order"), attrgetter("outlet_order")
+_OUTLET, _SLUG = attrgetter("article.source"), attrgetter("slug")
+_YEAR_MONTH = attrgetter("article.date.year", "article.date.month")
+
+
+def _entry_id(entry: Entry) -> str:
+    """What Parts.entries knows an entry by: its key, or its path when it has none."""
+    return entry.key or entry.article.path
 
 
 def _entry(article: Article, config: Config, facts: Facts, key: str | None) -> Entry:

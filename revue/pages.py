@@ -232,7 +232,9 @@ def site_pages(
     for entry in entries:
         output = f"{entry.url}index.html"
         page = known.get(output)
-        if page is None or not same(page.context.get("entry"), entry):
+        if page is None or not (
+            page.context.get("entry") is entry or same(page.context.get("entry"), entry)
+        ):
             page = Page(output, entry.url, "article.html", entry.article.title, {"entry": entry})
         pages.append(page)
     return tuple(pages)

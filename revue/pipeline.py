@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, is_not
 
 from .analysis.stories import group_stories, story_key
 from .analysis.story_update import StoryState, story_state, update_stories
@@ -31,6 +32,7 @@ from .search import search_files
 
 NOJEKYLL = ".nojekyll"
 _PATH, _FACTS, _STORY_KEY = attrgetter("path"), attrgetter("facts"), attrgetter("story_key")
+_ERRORS, _ARTICLE = attrgetter("errors"), attrgetter("article")
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,8 @@ def pretypeset(article: Article, facts: Facts) -> tuple[tuple[str, str], ...]:
 
 def valid_articles(sources: Mapping[str, Source]) -> tuple[list[Article], list[SourceError]]:
     """The published articles of the sources (by path, in path order), and every error."""
-    errors = [e for source in sources.values() for e in source.errors]
-    articles = [
-        s.article for s in sources.values() if s.article is not None and not s.article.is_draft
-    ]
+    errors = list(chain.from_iterable(map(_ERRORS, sources.values())))
+    articles = [a for a in map(_ARTICLE, sources.values()) if a is not None and not a.is_draft]
     errors.extend(duplicate_slugs(articles))
     return articles, sorted(errors)
 
@@ -97,6 +97,8 @@ class Plan:
     digests: Mapping[str, tuple] = field(default_factory=dict)
     story_state: StoryState | None = None  # a long-lived process's, see _stories
     memo: Mapping[int, tuple[object, str]] = field(default_factory=dict)  # see Memo
+    # A long-lived process's ((code, config) hashes, source keys by path): see _source_keys.
+    source_keys: tuple[tuple[str, str], Mapping[str, str]] = (("", ""), {})
 
 
 def plan_site(
@@ -117,12 +119,8 @@ def plan_site(
     unchanged objects (revue/model.py, Parts) and each page the prior had (the same
     object) keeps its digest; the plan keeps what the next one may reuse."""
     static, manifest = fingerprint(read_static(config.root / "static"))
-    keys_by_path = {
-        path: source_key(inputs.code, inputs.config, path, s.digest)
-        for path, s in sources.items()
-        if s.digest  # an article not read from a file is hashed field by field instead
-    }
-    facts = {path: s.facts for path, s in sources.items() if s.facts is not None}
+    keys_by_path = _source_keys(sources, inputs, prior)
+    facts = dict(zip(sources, map(_FACTS, sources.values()), strict=True))  # None: none
     state = prior.story_state if prior is not None else None
     stories, state = _stories(articles, sources, inputs, stories, state, long_lived)
     parts = (prior.site.parts if prior is not None else None) or Parts()
@@ -156,7 +154,33 @@ def plan_site(
     keys[NOJEKYLL] = sha("empty")
     if not long_lived:
         return Plan(site, pages, static, manifest, keys, sources, stories)
-    return Plan(site, pages, static, manifest, keys, sources, stories, digests, state, memo)
+    salted = ((inputs.code, inputs.config), keys_by_path)
+    return Plan(site, pages, static, manifest, keys, sources, stories, digests, state, memo, salted)
+
+
+def _source_keys(
+    sources: Mapping[str, Source], inputs: Inputs, prior: Plan | None
+) -> dict[str, str]:
+    """The cache key of each source read from a file, by path (an article not read from a
+    file is hashed field by field instead); the prior plan's for the sources it had (the
+    same objects) under the same code and config."""
+    salt = (inputs.code, inputs.config)
+    if prior is None or prior.source_keys[0] != salt:
+        return {
+            path: source_key(inputs.code, inputs.config, path, s.digest)
+            for path, s in sources.items()
+            if s.digest
+        }
+    keys = dict(prior.source_keys[1])
+    for path in keys.keys() - sources.keys():
+        del keys[path]
+    for path in compress(sources, map(is_not, sources.values(), map(prior.sources.get, sources))):
+        digest = sources[path].digest
+        if digest:
+            keys[path] = source_key(inputs.code, inputs.config, path, digest)
+        else:
+            keys.pop(path, None)
+    return keys
 
 
 class Memo(dict):

@@ -8,7 +8,7 @@ rebuild reuses and by value for texts and numbers. `same` is that comparison.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from functools import lru_cache
 from typing import TypeVar
@@ -59,8 +59,13 @@ def _names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
 
 
-def reused(fresh: T, known: Mapping[str, T], name: str) -> T:
-    """The object known under `name` when it is the same as `fresh` (see `same`), else
-    `fresh`."""
-    old = known.get(name)
-    return old if old is not None and same(old, fresh) else fresh
+def reused_all(
+    fresh: Iterable[T], known: Mapping[str, T], name: Callable[[T], str]
+) -> tuple[T, ...]:
+    """Each fresh item, or the item known under its name (`name(item)`) when that one is the
+    same (see `same`; identical ones without a call)."""
+    found = []
+    for item in fresh:
+        old = known.get(name(item))
+        found.append(old if old is item or (old is not None and same(old, item)) else item)
+    return tuple(found)

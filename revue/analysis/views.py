@@ -8,13 +8,16 @@ templates show of stories, quotations and people (revue/model.py builds the entr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 from .digest import Digest
 
 RELATED_MAX = 12  # other articles of a story shown next to one: the closest in date
+_SLUG = attrgetter("article.slug")
 THEME_QUOTES = 30  # quotations shown on a theme page: featured, most relayed, newest first
 
 
@@ -155,7 +158,7 @@ def digest_views(
     With the `prior` views of the same digest over the same articles, only the views
     showing an entry that is not the prior's are made again (an entry's story and the
     quotations it shares): the others are reused, identical objects."""
-    by_slug = {e.article.slug: e for e in entries}
+    by_slug = dict(zip(map(_SLUG, entries), entries, strict=True))
     changed = _changed(digest, by_slug, prior)
     old_full: Mapping[str, Any] = {}
     quotes: dict[int, QuoteView] = {}
@@ -189,7 +192,7 @@ def digest_views(
         shown.append(found)
     made = {}
     for section in sections:
-        slugs = tuple(e.article.slug for e in section.entries)
+        slugs = tuple(map(_SLUG, section.entries))
         old = prior.by_theme.get(section.theme.id) if old_full else None  # type: ignore[union-attr]
         if old is None or old[0] != slugs:  # other articles: the section made anew
             ids = theme_quote_ids(digest, section.entries)
@@ -217,7 +220,7 @@ def digest_views(
         leads.update((items[0].article.slug, items) for items in stories if len(items) > 1)
     views = tuple(view for _, _, view in made.values())
     kept_people = prior.people if old_full else None  # type: ignore[union-attr]
-    people = people_views(digest, by_slug, kept_people, changed, stale_quotes, quotes)
+    people = people_views(digest, by_slug, kept_people, changed.keys(), stale_quotes, quotes)
     return Views(tuple(shown), views, people, digest, by_slug, full, leads, quotes, made)
 
 
@@ -250,8 +253,8 @@ def people_views(
     digest: Digest,
     by_slug: Mapping[str, Any],
     prior: Sequence[PersonView] | None = None,
-    changed: Collection[str] = (),
-    stale_quotes: Collection[int] = (),
+    changed: AbstractSet[str] = frozenset(),
+    stale_quotes: AbstractSet[int] = frozenset(),
     known: Mapping[int, QuoteView] | None = None,
 ) -> tuple[PersonView, ...]:
     """The index page's people and organisations, with their entries and quotations.
@@ -260,9 +263,7 @@ def people_views(
     names = digest.anchors
     views = []
     for n, p in enumerate(digest.people):
-        if prior is not None and not (
-            any(s in changed for s in p.slugs) or any(q in stale_quotes for q in p.quotes)
-        ):
+        if prior is not None and changed.isdisjoint(p.slugs) and stale_quotes.isdisjoint(p.quotes):
             views.append(prior[n])
             continue
         views.append(
