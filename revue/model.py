@@ -20,7 +20,7 @@ from .cache import context_digest
 from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
-from .pages import Page, site_pages
+from .pages import ListPages, Page, site_pages
 from .reuse import reused_all
 from .text import distinct_slugs
 
@@ -121,8 +121,9 @@ class Nav:
 class Parts:
     """What build_site made on the way, for the next build_site of a long-lived process (the
     preview) to reuse: the plain entries by key, the digest with what it was made from, the
-    views, the pages by output. Reused objects were made from identical inputs (same keys,
-    same objects: revue/reuse.py), so reusing them changes nothing but the time taken."""
+    views, the pages by output and each list's pages by URL. Reused objects were made from
+    identical inputs (same keys, same objects: revue/reuse.py), so reusing them changes
+    nothing but the time taken."""
 
     entries: Mapping[str, Entry] = field(default_factory=dict)
     config: Config | None = None
@@ -130,6 +131,7 @@ class Parts:
     digest: Digest | None = None
     views: Views | None = None
     pages: Mapping[str, Page] = field(default_factory=dict)
+    lists: Mapping[str, ListPages] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -215,14 +217,15 @@ def build_site(
             groups, distinct_slugs((name for name, _ in groups), "media"), strict=True
         )
     )
-    known = prior.pages if prior is not None else None
-    pages = site_pages(entries, sections, unthemed, months, outlets, people, config, known)
+    known, known_lists = (prior.pages, prior.lists) if prior is not None else (None, None)
+    pages, lists = site_pages(
+        entries, sections, unthemed, months, outlets, people, config, known, known_lists
+    )
     if prior is None:
         return Site(entries, sections, unthemed, months, outlets, pages, people)
     pages = reused_all(pages, prior.pages, _OUTPUT)
-    parts = Parts(
-        made, config, analyses, digest, views, dict(zip(map(_OUTPUT, pages), pages, strict=True))
-    )
+    by_output = dict(zip(map(_OUTPUT, pages), pages, strict=True))
+    parts = Parts(made, config, analyses, digest, views, by_output, lists)
     return Site(entries, sections, unthemed, months, outlets, pages, people, parts)
 
 

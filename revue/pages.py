@@ -9,14 +9,16 @@ the list's totals, so that editing one article re-renders only the pages showing
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import is_
 from typing import TYPE_CHECKING, TypeVar
 
 from .dates import ArticleDate
 from .reuse import same
 
 if TYPE_CHECKING:
+    from .analysis.views import PersonView
     from .config import Config, Theme
     from .model import Entry, Month, Outlet, ThemeSection
 
@@ -110,6 +112,28 @@ class Pager:
         return self.url_of(self.number + 1) if self.number < self.count else ""
 
 
+@dataclass(frozen=True)
+class ListPages:
+    """The pages of one paginated list and what they were made of, for the next site_pages
+    of a long-lived process: the list's fields besides its items (its URL first, compared
+    by ==: no entries among them), and its quotations and items (compared by identity)."""
+
+    fields: tuple
+    quotes: tuple
+    items: tuple
+    pages: tuple[Page, ...]
+
+    def made_of(self, fields: tuple, quotes: tuple, items: tuple) -> bool:
+        """Whether the pages are those of a list of these fields, quotations and items."""
+        return (
+            self.fields == fields
+            and len(self.quotes) == len(quotes)
+            and len(self.items) == len(items)
+            and all(map(is_, self.quotes, quotes))
+            and all(map(is_, self.items, items))
+        )
+
+
 def page_url(base_url: str, number: int) -> str:
     """`base_url` for page 1, `base_url + 'page/<n>/'` for page n."""
     return base_url if number == 1 else f"{base_url}page/{number}/"
@@ -139,11 +163,12 @@ def site_pages(
     people: tuple,
     config: Config,
     known: Mapping[str, Page] | None = None,
-) -> tuple[Page, ...]:
-    """Every page and feed of the site, in a stable order. Long lists are paginated
-    (see Pager); index pages get ListLinks, not the lists' articles. An article's page is
-    made of its entry alone: `known` pages (a previous site's, by output) are reused for
-    the entries they were made of (the same objects)."""
+    known_lists: Mapping[str, ListPages] | None = None,
+) -> tuple[tuple[Page, ...], dict[str, ListPages]]:
+    """Every page and feed of the site, in a stable order, and the pages of each list by its
+    URL. Long lists are paginated (see Pager); index pages get ListLinks, not the lists'
+    articles. A previous site's pages are reused for what they were made of (the same
+    objects): `known` article pages by output, `known_lists` lists' pages by URL."""
     known = known or {}
     size = config.page_size
     month_links = tuple(ListLink("", m.date, m.url, len(m.entries)) for m in months)
@@ -198,20 +223,24 @@ def site_pages(
                 {"people": links},
             )
         )
-    for person in people:  # its articles paginated, its quotations on the first page
-        for chunk, pager in paginate(person.entries, size, person_url(person.anchor)):
-            quotes = person.quotes if pager.number == 1 else ()
-            shown_person = replace(person, entries=chunk, quotes=quotes)
-            pages.append(_listing(person.name, "person.html", pager, person=shown_person))
+    lists: dict[str, ListPages] = {}
+    old_lists = known_lists or {}
+
+    def paginated(fields: tuple, quotes: tuple, items: tuple, made: Iterable[Page]) -> None:
+        """The pages of a list (`fields[0]` is its URL): the known ones when made of the
+        same; `made` is iterated only otherwise."""
+        found = old_lists.get(fields[0])
+        if found is None or not found.made_of(fields, quotes, items):
+            found = ListPages(fields, quotes, items, tuple(made))
+        lists[fields[0]] = found
+        pages.extend(found.pages)
+
+    for p in people:  # its articles paginated, its quotations on the first page
+        fields = (person_url(p.anchor), size, p.name, p.kind, p.aliases)
+        paginated(fields, p.quotes, p.entries, _person_pages(p, size))
     for section in sections:
-        for stories, pager in paginate(section.stories, size, section.url, weight=len):
-            shown = replace(
-                section,
-                entries=tuple(entry for story in stories for entry in story),
-                stories=stories,
-                quotes=section.quotes if pager.number == 1 else (),
-            )
-            pages.append(_listing(section.theme.label, "theme.html", pager, section=shown))
+        fields = (section.url, size, section.theme, section.feed_url)
+        paginated(fields, section.quotes, section.stories, _theme_pages(section, size))
         pages.append(
             _feed(
                 section.feed_url,
@@ -221,14 +250,10 @@ def site_pages(
             )
         )
     for month in months:
-        title = f"Archives de {month.date.french()}"
-        for chunk, pager in paginate(month.entries, size, month.url):
-            shown_month = replace(month, entries=chunk)
-            pages.append(_listing(title, "month.html", pager, month=shown_month))
+        paginated((month.url, size, month.date), (), month.entries, _month_pages(month, size))
     for outlet in outlets:
-        for chunk, pager in paginate(outlet.entries, size, outlet.url):
-            shown_outlet = replace(outlet, entries=chunk)
-            pages.append(_listing(outlet.name, "outlet.html", pager, outlet=shown_outlet))
+        fields = (outlet.url, size, outlet.name, outlet.anchor)
+        paginated(fields, (), outlet.entries, _outlet_pages(outlet, size))
     for entry in entries:
         output = f"{entry.url}index.html"
         page = known.get(output)
@@ -237,7 +262,40 @@ def site_pages(
         ):
             page = Page(output, entry.url, "article.html", entry.article.title, {"entry": entry})
         pages.append(page)
-    return tuple(pages)
+    return tuple(pages), lists
+
+
+def _person_pages(person: PersonView, size: int) -> Iterator[Page]:
+    """A person's pages: its articles, its quotations on the first page."""
+    for chunk, pager in paginate(person.entries, size, person_url(person.anchor)):
+        quotes = person.quotes if pager.number == 1 else ()
+        shown = replace(person, entries=chunk, quotes=quotes)
+        yield _listing(person.name, "person.html", pager, person=shown)
+
+
+def _theme_pages(section: ThemeSection, size: int) -> Iterator[Page]:
+    """A theme's pages: its stories, its quotations on the first page."""
+    for stories, pager in paginate(section.stories, size, section.url, weight=len):
+        shown = replace(
+            section,
+            entries=tuple(entry for story in stories for entry in story),
+            stories=stories,
+            quotes=section.quotes if pager.number == 1 else (),
+        )
+        yield _listing(section.theme.label, "theme.html", pager, section=shown)
+
+
+def _month_pages(month: Month, size: int) -> Iterator[Page]:
+    """A month's pages of the archives."""
+    title = f"Archives de {month.date.french()}"
+    for chunk, pager in paginate(month.entries, size, month.url):
+        yield _listing(title, "month.html", pager, month=replace(month, entries=chunk))
+
+
+def _outlet_pages(outlet: Outlet, size: int) -> Iterator[Page]:
+    """An outlet's pages."""
+    for chunk, pager in paginate(outlet.entries, size, outlet.url):
+        yield _listing(outlet.name, "outlet.html", pager, outlet=replace(outlet, entries=chunk))
 
 
 def person_url(anchor: str) -> str:

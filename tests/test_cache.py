@@ -553,17 +553,18 @@ def test_a_new_mention_of_a_known_name_reaches_the_people_pages(project: Project
 def test_an_outlet_change_shows_where_the_article_is_a_quotation_source(
     project: Project,
 ) -> None:
-    # Two stories (their ledes apart), one quotation: each page shows the other as a source.
+    # Two stories (their ledes apart) in two themes, one quotation: each article's page and
+    # each theme's page shows the other article as a source.
     project.article(
         "a",
-        "",
+        "themes: [studio-outreach]\n",
         f"Le studio signe un accord de licence pour le tournage.\n\n{QUOTES[1]}\n",
         title="Accord des studios",
         date="2024-03-01",
     )
     other = project.article(
         "b",
-        "",
+        "themes: [labor-worries]\n",
         f"Les techniciens votent une grève illimitée demain.\n\n{QUOTES[1]}\n",
         title="Grève des techniciens",
         date="2024-03-05",
@@ -575,3 +576,4 @@ def test_an_outlet_change_shows_where_the_article_is_a_quotation_source(
 
     pages = preview_matches_clean_build(project, move)
     assert "Libération" in pages["articles/a/index.html"].decode()
+    assert "Libération" in pages["themes/demarchage-des-studios/index.html"].decode()
