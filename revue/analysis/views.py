@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
+from itertools import count
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from .digest import Digest
 
 RELATED_MAX = 12  # other articles of a story shown next to one: the closest in date
-_SLUG = attrgetter("article.slug")
+_SLUG, _FIRST = attrgetter("article.slug"), itemgetter(0)
 THEME_QUOTES = 30  # quotations shown on a theme page: featured, most relayed, newest first
 
 
@@ -158,7 +159,8 @@ def digest_views(
     With the `prior` views of the same digest over the same articles, only the views
     showing an entry that is not the prior's are made again (an entry's story and the
     quotations it shares): the others are reused, identical objects."""
-    by_slug = dict(zip(map(_SLUG, entries), entries, strict=True))
+    slugs = list(map(_SLUG, entries))
+    by_slug = dict(zip(slugs, entries, strict=True))
     changed = _changed(digest, by_slug, prior)
     old_full: Mapping[str, Any] = {}
     quotes: dict[int, QuoteView] = {}
@@ -175,49 +177,49 @@ def digest_views(
         old_full = prior.full
         quotes = {i: v for i, v in prior.quotes.items() if i not in stale_quotes}
         leads = {s: v for s, v in prior.leads.items() if s not in stale_slugs}
-    full: dict[str, Any] = {}
-    shown = []
-    for e in entries:
-        slug = e.article.slug
-        found = old_full.get(slug) if slug not in stale_slugs else None
-        if found is None:
-            ids = digest.quotes_of.get(slug, ())
-            found = replace(
-                e,
-                related=related(digest, slug, by_slug),
-                quotes=quote_views(digest, ids, by_slug, known=quotes),
-            )
-            quotes.update(zip(sorted(set(ids)), found.quotes, strict=True))
-        full[slug] = found
-        shown.append(found)
+    # The reused views found in C-level passes; those to make, in the entries' order.
+    shown = list(map(old_full.get, slugs)) if old_full else [None] * len(slugs)
+    position = dict(zip(slugs, count())) if old_full else {}
+    to_make = {i for i, view in enumerate(shown) if view is None}
+    to_make.update(position[slug] for slug in stale_slugs if slug in position)
+    for i in sorted(to_make):
+        slug, ids = slugs[i], digest.quotes_of.get(slugs[i], ())
+        shown[i] = replace(
+            entries[i],
+            related=related(digest, slug, by_slug),
+            quotes=quote_views(digest, ids, by_slug, known=quotes),
+        )
+        quotes.update(zip(sorted(set(ids)), shown[i].quotes, strict=True))
+    full = dict(zip(slugs, shown, strict=True))
     made = {}
     for section in sections:
-        slugs = tuple(map(_SLUG, section.entries))
+        theme_slugs = tuple(map(_SLUG, section.entries))
         old = prior.by_theme.get(section.theme.id) if old_full else None  # type: ignore[union-attr]
-        if old is None or old[0] != slugs:  # other articles: the section made anew
+        if old is None or old[0] != theme_slugs:  # other articles: the section made anew
             ids = theme_quote_ids(digest, section.entries)
-            entries = tuple(full[slug] for slug in slugs)
-            stories = story_items(digest, section.entries, by_slug, leads)
+            entries = tuple(map(full.__getitem__, theme_slugs))
+            stories = fresh = story_items(digest, section.entries, by_slug, leads)
         else:  # the same articles: the items showing a changed entry made again
             ids, view = old[1], old[2]
-            unchanged = stale_slugs.isdisjoint(slugs)
-            entries = view.entries if unchanged else tuple(full[slug] for slug in slugs)
-            stories = view.stories
+            unchanged = stale_slugs.isdisjoint(theme_slugs)
+            entries = view.entries if unchanged else tuple(map(full.__getitem__, theme_slugs))
+            stories, fresh = view.stories, []
             if not unchanged:
-                stories = tuple(
-                    item
-                    if item[0].article.slug not in stale_slugs
-                    else _story_item(digest, by_slug[item[0].article.slug], by_slug, leads)
-                    for item in stories
-                )
+                items = list(stories)
+                for n, lead in enumerate(map(_SLUG, map(_FIRST, stories))):
+                    if lead in stale_slugs:
+                        items[n] = _story_item(digest, by_slug[lead], by_slug, leads)
+                        fresh.append(items[n])
+                stories = tuple(items)
         view = replace(
             section,
             entries=entries,
             stories=stories,
             quotes=quote_views(digest, ids, by_slug, known=quotes),
         )
-        made[section.theme.id] = (slugs, ids, view)
-        leads.update((items[0].article.slug, items) for items in stories if len(items) > 1)
+        made[section.theme.id] = (theme_slugs, ids, view)
+        # The reused items are in `leads` already (the prior's, less the stale ones).
+        leads.update((items[0].article.slug, items) for items in fresh if len(items) > 1)
     views = tuple(view for _, _, view in made.values())
     kept_people = prior.people if old_full else None  # type: ignore[union-attr]
     people = people_views(digest, by_slug, kept_people, changed.keys(), stale_quotes, quotes)
