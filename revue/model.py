@@ -50,6 +50,11 @@ class Entry:
         return (self.article.date.sort_key, self.article.slug)
 
     @functools.cached_property
+    def month(self) -> tuple[int, int]:
+        """The year and month of the archives the entry is in."""
+        return (self.article.date.year, self.article.date.month)
+
+    @functools.cached_property
     def outlet_order(self) -> tuple[str, str]:
         """What the outlets are sorted by: the outlet's name, case folded, then as is."""
         return (self.article.source.casefold(), self.article.source)
@@ -259,7 +264,7 @@ def _digest(
 _PATH, _THEMES, _OUTPUT = attrgetter("path"), attrgetter("themes"), attrgetter("output")
 _ORDER, _OUTLET_ORDER = attrgetter("order"), attrgetter("outlet_order")
 _OUTLET, _SLUG = attrgetter("article.source"), attrgetter("slug")
-_YEAR_MONTH = attrgetter("article.date.year", "article.date.month")
+_YEAR_MONTH = attrgetter("month")
 
 
 def _entry_id(entry: Entry) -> str:

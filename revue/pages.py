@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 Item = TypeVar("Item")
 FEED_SIZE = 50
+ARTICLES = "articles/"  # the key of the article pages among the lists' pages (ListPages)
 HOME_SIZE = 10  # the newest articles of each theme (and of the unthemed) the home page shows
 
 
@@ -254,14 +255,25 @@ def site_pages(
     for outlet in outlets:
         fields = (outlet.url, size, outlet.name, outlet.anchor)
         paginated(fields, (), outlet.entries, _outlet_pages(outlet, size))
-    for entry in entries:
+    # An article's page is made of its entry alone: the last one when the entry at its place
+    # is the same object (checked in C), else the known page of its URL if of the same.
+    last = old_lists.get(ARTICLES)
+    if last is not None and len(last.items) == len(entries):
+        article_pages = list(last.pages)
+        redo: Iterable[int] = [
+            i for i, kept in enumerate(map(is_, last.items, entries)) if not kept
+        ]
+    else:
+        article_pages, redo = list(entries), range(len(entries))  # each place made below
+    for i in redo:
+        entry = entries[i]
         output = f"{entry.url}index.html"
         page = known.get(output)
-        if page is None or not (
-            page.context.get("entry") is entry or same(page.context.get("entry"), entry)
-        ):
+        if page is None or not same(page.context.get("entry"), entry):
             page = Page(output, entry.url, "article.html", entry.article.title, {"entry": entry})
-        pages.append(page)
+        article_pages[i] = page
+    lists[ARTICLES] = ListPages((ARTICLES,), (), entries, tuple(article_pages))
+    pages.extend(article_pages)
     return tuple(pages), lists
 
 
