@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from operator import is_
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING, TypeVar
 
 from .dates import ArticleDate
-from .reuse import same
+from .reuse import reused_all, same
 
 if TYPE_CHECKING:
     from .analysis.views import PersonView
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 Item = TypeVar("Item")
 FEED_SIZE = 50
+_OUTPUT = attrgetter("output")
 ARTICLES = "articles/"  # the key of the article pages among the lists' pages (ListPages)
 HOME_SIZE = 10  # the newest articles of each theme (and of the unthemed) the home page shows
 
@@ -231,8 +232,8 @@ def site_pages(
         """The pages of a list (`fields[0]` is its URL): the known ones when made of the
         same; `made` is iterated only otherwise."""
         found = old_lists.get(fields[0])
-        if found is None or not found.made_of(fields, quotes, items):
-            found = ListPages(fields, quotes, items, tuple(made))
+        if found is None or not found.made_of(fields, quotes, items):  # each page kept if same
+            found = ListPages(fields, quotes, items, reused_all(made, known, _OUTPUT))
         lists[fields[0]] = found
         pages.extend(found.pages)
 
