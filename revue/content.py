@@ -7,6 +7,7 @@ fix), so a build reports them all at once.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class Article:
     extra: Mapping[str, object] = field(default_factory=dict)
     overrides: Mapping[str, object] = field(default_factory=dict)  # see analysis/overrides.py
 
-    @property
+    @functools.cached_property
     def is_draft(self) -> bool:
         """True for an article marked `draft: true`, which is validated but not published."""
         return bool(self.extra.get("draft"))

@@ -165,7 +165,9 @@ def _rebuild(
     templates_key = sha(*(f"{k}={v}" for k, v in sorted(inputs.templates.items())))
     if renderer is None or renderer.templates_key != templates_key:
         renderer = make_renderer(config, templates_key)
-    stale = [o for o, key in plan.keys.items() if cache.keys.get(o) != key or o not in cache.files]
+    # The outputs whose key changed or that were never rendered (set operations, in C).
+    rekeyed = {output for output, _ in plan.keys.items() - cache.keys.items()}
+    stale = sorted(rekeyed | (plan.keys.keys() - cache.files.keys()))
     # Forking pays off for many pages (long lists are paginated: no page is long).
     jobs = default_jobs() if len(stale) >= 200 else 1
     rendered, problems = collect(render_outputs(plan, config, renderer, stale, jobs))
