@@ -270,10 +270,9 @@ class _Update:
         if not self.state.present[k]:
             return np.empty(0, dtype=np.int64)
         found = self.known.get(k)
-        if found is not None:
-            return found
-        found = np.unique(self.buckets.near(k, -_STEPS)[0])
-        return found[self.state.last[found] >= self.state.first[k] - STORY_MAX_DAYS]
+        if found is None:  # an item marked on the way
+            found = self.buckets.earlier_of(np.array([k]), self.state.first, self.state.last)[k]
+        return found
 
     def run(self, start: int) -> np.ndarray:
         """Look again at every marked item from `start` on, in date order; the leaders."""
