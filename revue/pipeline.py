@@ -164,17 +164,14 @@ def _source_keys(
     """The cache key of each source read from a file, by path (an article not read from a
     file is hashed field by field instead); the prior plan's for the sources it had (the
     same objects) under the same code and config."""
-    salt = (inputs.code, inputs.config)
-    if prior is None or prior.source_keys[0] != salt:
-        return {
-            path: source_key(inputs.code, inputs.config, path, s.digest)
-            for path, s in sources.items()
-            if s.digest
-        }
-    keys = dict(prior.source_keys[1])
-    for path in keys.keys() - sources.keys():
-        del keys[path]
-    for path in compress(sources, map(is_not, sources.values(), map(prior.sources.get, sources))):
+    if prior is not None and prior.source_keys[0] == (inputs.code, inputs.config):
+        keys = dict(prior.source_keys[1])
+        for path in keys.keys() - sources.keys():
+            del keys[path]
+        fresh = compress(sources, map(is_not, sources.values(), map(prior.sources.get, sources)))
+    else:
+        keys, fresh = {}, iter(sources)
+    for path in fresh:
         digest = sources[path].digest
         if digest:
             keys[path] = source_key(inputs.code, inputs.config, path, digest)
