@@ -21,7 +21,6 @@ from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
 from .pages import ListPages, Page, site_pages
-from .reuse import reused_all
 from .text import distinct_slugs
 
 # What the analyses found in one article alone: a pure function of the article and the
@@ -228,7 +227,6 @@ def build_site(
     )
     if prior is None:
         return Site(entries, sections, unthemed, months, outlets, pages, people)
-    pages = reused_all(pages, prior.pages, _OUTPUT)
     by_output = dict(zip(map(_OUTPUT, pages), pages, strict=True))
     parts = Parts(made, config, analyses, digest, views, by_output, lists)
     return Site(entries, sections, unthemed, months, outlets, pages, people, parts)

@@ -170,7 +170,8 @@ def site_pages(
     """Every page and feed of the site, in a stable order, and the pages of each list by its
     URL. Long lists are paginated (see Pager); index pages get ListLinks, not the lists'
     articles. A previous site's pages are reused for what they were made of (the same
-    objects): `known` article pages by output, `known_lists` lists' pages by URL."""
+    objects, see revue/reuse.py): `known` pages by output, `known_lists` lists' pages by
+    URL; so every page the same as before is the known object."""
     known = known or {}
     size = config.page_size
     month_links = tuple(ListLink("", m.date, m.url, len(m.entries)) for m in months)
@@ -225,6 +226,7 @@ def site_pages(
                 {"people": links},
             )
         )
+    pages = list(reused_all(pages, known, _OUTPUT))  # each page kept if the same as before
     lists: dict[str, ListPages] = {}
     old_lists = known_lists or {}
 
@@ -243,14 +245,13 @@ def site_pages(
     for section in sections:
         fields = (section.url, size, section.theme, section.feed_url)
         paginated(fields, section.quotes, section.stories, _theme_pages(section, size))
-        pages.append(
-            _feed(
-                section.feed_url,
-                section.url,
-                f"{section.theme.label} — {config.title}",
-                section.entries,
-            )
+        feed = _feed(
+            section.feed_url,
+            section.url,
+            f"{section.theme.label} — {config.title}",
+            section.entries,
         )
+        pages.extend(reused_all((feed,), known, _OUTPUT))
     for month in months:
         paginated((month.url, size, month.date), (), month.entries, _month_pages(month, size))
     for outlet in outlets:
