@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from .cache import (
     CACHE_DIR,
     Store,
-    Table,
     context_digest,
     load_index,
     load_table,
@@ -41,7 +40,7 @@ from .cache import (
 from .config import Config, article_names
 from .errors import BuildError, SourceError
 from .output import new_staging, remove_leftovers, stage_site, swap_in, write_staged
-from .parallel import default_jobs, run_all
+from .parallel import Background, default_jobs, run_all
 
 if TYPE_CHECKING:
     from .pipeline import Source
@@ -90,8 +89,14 @@ class Progress:
 def build(config: Config, output: Path, jobs: int | None = None, progress=None) -> Report:
     """Build the site into `output`, reusing `.revue-cache/`. Raises BuildError with every
     problem found (the previous output is then left untouched)."""
-    jobs = jobs or default_jobs()
-    progress = progress or Progress()
+    # The caches are written by forked processes while the build goes on (the second core
+    # is idle while planning; and this process's memory never holds a pickler's memo).
+    with Background() as background:
+        return _build(config, output, jobs or default_jobs(), progress or Progress(), background)
+
+
+def _build(config: Config, output: Path, jobs: int, progress, background: Background) -> Report:
+    """build(), with a Background to write the caches in."""
     root, output = config.root, output.resolve()
     remove_leftovers(output)
     looked = time.time_ns()
@@ -116,11 +121,13 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
 
     # Imported here: a build with nothing to do needs neither Jinja nor Markdown.
     from .pipeline import plan_site, render_outputs, valid_articles, with_site_files
+    from .prior import load_prior, save_prior
     from .render import make_renderer
     from .search import FolderCache
 
     # Under another code or config every entry is stale: the table is then not even loaded.
-    table = load_table(root, "sources", sha(inputs.code, inputs.config))
+    made_under = sha(inputs.code, inputs.config)
+    table = load_table(root, "sources", made_under)
     sources = _read_sources(config, inputs, digests, table.entries, jobs, progress)
     # The articles, and below the model, live until the end: out of the collector's sight,
     # they are never traversed again, here or in the forked workers (whose memory then
@@ -131,19 +138,22 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     }
     stats = {s: (*stats[s], sources[s].digest) for s in sources if s in stats}
     store.stats = {s: v for s, v in stats.items() if looked - v[1] > RACY_NS}
-    save_table(root, "sources", table, kept)
+    background.run(save_table, root, "sources", table, kept)
     articles, errors = valid_articles(sources)
     if errors:
         gc.unfreeze()
         save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
         raise BuildError(errors)
 
-    known = load_table(root, "stories", "").entries
-    stories = next(iter(known.items()), ("", ()))
-    plan = plan_site(config, articles, sources, inputs, stories)  # type: ignore[arg-type]
-    plan = with_site_files(plan, config, FolderCache(root / CACHE_DIR / "search"), jobs)
-    if plan.stories[0] and plan.stories[0] not in known:
-        save_table(root, "stories", Table(""), dict([plan.stories]))
+    # The last build's plan, as the preview keeps it: only what changed is modelled again.
+    prior, search_records = load_prior(root, made_under, table.entries)
+    stories = prior.stories if prior is not None else ("", ())
+    planned = plan_site(config, articles, sources, inputs, stories, prior, long_lived=True)
+    del prior
+    search = FolderCache(root / CACHE_DIR / "search")
+    plan = with_site_files(planned, config, search, jobs, search_records)
+    # Kept whatever comes next: a plan of these articles, for the next build to reuse.
+    background.run(save_prior, root, made_under, planned, search_records)
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)

@@ -11,8 +11,8 @@ rests on a hand-written list of dependencies:
 
 The code version hashes the package's own source and the versions of the libraries that
 shape the output. The disk store holds pickles written atomically: `index` (file stats →
-hashes, output records, the last build's signature), the tables `sources` (parsed articles
-by key, under the code and config's hash) and `stories` (the last story groups), and
+hashes, output records, the last build's signature), the table `sources` (parsed articles
+by key, under the code and config's hash), `prior` (the last plan: revue/prior.py) and
 `search/` (revue/search.py). A table file is a small header, then its entries: a table made
 under another key is never unpickled. A damaged or foreign cache is ignored and rebuilt.
 """
@@ -167,7 +167,7 @@ def _feed(h, value: object, memo: dict[int, tuple[object, str]] | None) -> None:
             _feed_all(h, [getattr(value, name) for name in _field_names(kind)], memo)
         else:
             found = memo.get(id(value))
-            if found is None:
+            if found is None or found[0] is not value:  # (an id a stored memo knew)
                 inner = hashlib.sha256()
                 _feed_all(inner, [getattr(value, name) for name in _field_names(kind)], memo)
                 found = memo[id(value)] = (value, inner.hexdigest())
@@ -272,11 +272,11 @@ def read_inputs(
 
 @dataclass
 class Store:
-    """What one build leaves for the next (besides the tables of parsed articles and of
-    story groups). `stats`: article path → (size, mtime_ns, inode, sha of the bytes);
-    `outputs`: output path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
-    `signature`: a hash of every input of the last successful build; `templates`: the
-    last templates' digests by their `templates_id` (read_inputs)."""
+    """What one build leaves for the next (besides the parsed articles and the last plan).
+    `stats`: article path → (size, mtime_ns, inode, sha of the bytes); `outputs`: output
+    path → (key, sha of the bytes, (size, mtime_ns, inode) of the written file);
+    `signature`: a hash of every input of the last successful build; `templates`: the last
+    templates' digests by their `templates_id` (read_inputs)."""
 
     stats: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = field(default_factory=dict)
@@ -285,12 +285,16 @@ class Store:
     templates: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _load(path: Path, wanted: Callable[[object], bool] | None = None) -> object:
+def load_pickle(
+    path: Path,
+    wanted: Callable[[object], bool] | None = None,
+    unpickler: type[pickle.Unpickler] = pickle.Unpickler,
+) -> object:
     """The pickled object in `path`, or None. With `wanted`, the file holds a header then
-    the object: the object is read only when `wanted(header)`, and (header, object) is
-    returned. The cyclic garbage collector is paused while loading: a table makes millions
-    of objects, none of them garbage, and the collections they would trigger cost more
-    than the load itself."""
+    the object: the object is read only when `wanted(header)` (with `unpickler`), and
+    (header, object) is returned. The cyclic garbage collector is paused while loading: a
+    table makes millions of objects, none of them garbage, and the collections they would
+    trigger cost more than the load itself."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -298,7 +302,7 @@ def _load(path: Path, wanted: Callable[[object], bool] | None = None) -> object:
             first = pickle.load(stream)
             if wanted is None:
                 return first
-            return (first, pickle.load(stream)) if wanted(first) else None
+            return (first, unpickler(stream).load()) if wanted(first) else None
     except Exception:  # missing, truncated, or from another version: start afresh
         return None
     finally:
@@ -308,7 +312,7 @@ def _load(path: Path, wanted: Callable[[object], bool] | None = None) -> object:
 
 def load_index(root: Path) -> Store:
     """The stored index (stats, outputs, signature), without the parsed articles."""
-    data = _load(root / CACHE_DIR / "index.pickle")
+    data = load_pickle(root / CACHE_DIR / "index.pickle")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return Store()
     return Store(
@@ -318,8 +322,8 @@ def load_index(root: Path) -> Store:
 
 @dataclass
 class Table:
-    """A big table of the cache (parsed articles, story groups) as loaded: `entries` from the
-    main file plus its delta file, `base` the main file's id, `delta` the keys in the delta."""
+    """A big table of the cache (the parsed articles) as loaded: `entries` from the main
+    file plus its delta file, `base` the main file's id, `delta` the keys in the delta."""
 
     key: str = ""
     entries: dict[str, object] = field(default_factory=dict)
@@ -331,7 +335,7 @@ def load_table(root: Path, name: str, key: str) -> Table:
     """The table `name` stored under `key` (an empty one when missing, damaged or made
     under another key: then only the file's header is read)."""
     folder = root / CACHE_DIR
-    main = _load(
+    main = load_pickle(
         folder / f"{name}.pickle",
         lambda h: isinstance(h, dict) and h.get("format") == FORMAT and h.get("key") == key,
     )
@@ -339,7 +343,7 @@ def load_table(root: Path, name: str, key: str) -> Table:
         return Table(key)
     header, entries = main
     base = header["id"]
-    delta = _load(
+    delta = load_pickle(
         folder / f"{name}.delta.pickle",
         lambda h: isinstance(h, dict) and h.get("format") == FORMAT and h.get("base") == base,
     )
@@ -362,11 +366,11 @@ def save_table(root: Path, name: str, table: Table, live: Mapping[str, object]) 
     if table.base and len(delta) <= max(200, len(live) // 10):
         record = {k: live[k] for k in delta if k in live}
         header = {"format": FORMAT, "base": table.base}
-        _dump(folder / f"{name}.delta.pickle", header, record)
+        dump_pickle(folder / f"{name}.delta.pickle", header, record)
         return
     base = sha(os.urandom(16))
     header = {"format": FORMAT, "key": table.key, "id": base}
-    _dump(folder / f"{name}.pickle", header, dict(live))
+    dump_pickle(folder / f"{name}.pickle", header, dict(live))
     (folder / f"{name}.delta.pickle").unlink(missing_ok=True)
 
 
@@ -385,16 +389,18 @@ def save_store(root: Path, store: Store) -> None:
         "signature": store.signature,
         "templates": store.templates,
     }
-    _dump(folder / "index.pickle", index)
+    dump_pickle(folder / "index.pickle", index)
 
 
-def _dump(path: Path, *objects: object) -> None:
+def dump_pickle(
+    path: Path, *objects: object, pickler: type[pickle.Pickler] = pickle.Pickler
+) -> None:
     """Pickle the objects one after the other into `path`, atomically (complete or absent)."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             for data in objects:
-                pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

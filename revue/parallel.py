@@ -67,3 +67,35 @@ def _run_chunk(chunk: Sequence[object]) -> list[object]:
     assert _task is not None
     function, shared = _task
     return [function(shared, item) for item in chunk]
+
+
+class Background:
+    """Functions run in forked processes while this one goes on, for work whose result is
+    only a file (the caches): `run(function, *args)` starts one, and leaving the `with`
+    block waits for them all. A function that fails leaves its file unwritten (it writes
+    atomically), which only makes the next build slower. Without fork, runs them here."""
+
+    def __init__(self) -> None:
+        self.pids: list[int] = []
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        while self.pids:
+            os.waitpid(self.pids.pop(), 0)
+
+    def run(self, function: Callable[..., object], *args: object) -> None:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            function(*args)
+            return
+        pid = os.fork()
+        if pid:
+            self.pids.append(pid)
+            return
+        code = 1
+        try:
+            function(*args)
+            code = 0
+        finally:
+            os._exit(code)

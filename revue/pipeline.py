@@ -28,7 +28,7 @@ from .output import read_static
 from .parallel import run_all
 from .render import Renderer, all_pages, make_renderer, render_page
 from .search import Cache as SearchCache
-from .search import search_files
+from .search import RecordMemo, search_files
 
 NOJEKYLL = ".nojekyll"
 _PATH, _FACTS, _STORY_KEY = attrgetter("path"), attrgetter("facts"), attrgetter("story_key")
@@ -232,14 +232,19 @@ def _stories(
 
 
 def with_site_files(
-    plan: Plan, config: Config, cache: SearchCache | None = None, jobs: int | None = None
+    plan: Plan,
+    config: Config,
+    cache: SearchCache | None = None,
+    jobs: int | None = None,
+    records: RecordMemo | None = None,
 ) -> Plan:
     """The plan with the files made from the whole model besides the templates' outputs
     (the search index), keyed by their bytes like static files. Separate from plan_site so
     that the preview can show the pages first and add the search index after. `cache`
     keeps the index's shards from one build to the next (see revue/search.py); `jobs`
-    bounds the indexing processes run at once."""
-    files = search_files(plan.site, config, cache, jobs=jobs)
+    bounds the indexing processes run at once; `records` keeps the search records of the
+    entries from one build to the next."""
+    files = search_files(plan.site, config, cache, jobs=jobs, memo=records)
     keys = {**plan.keys, **{name: sha("static", data) for name, data in files.items()}}
     return replace(plan, static={**plan.static, **files}, keys=keys)
 

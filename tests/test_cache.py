@@ -409,7 +409,7 @@ def test_a_config_change_does_not_load_the_stale_articles(
     output = project.root / "_site"
     build(load_config(project.root), output, jobs=1)
     loaded: list[str] = []
-    real_load = cache._load
+    real_load = cache.load_pickle
 
     def spy(path: Path, wanted=None) -> object:
         data = real_load(path, wanted)
@@ -417,7 +417,7 @@ def test_a_config_change_does_not_load_the_stale_articles(
             loaded.append(path.name)
         return data
 
-    monkeypatch.setattr(cache, "_load", spy)
+    monkeypatch.setattr(cache, "load_pickle", spy)
     project.article("b", title="Beta")
     build(load_config(project.root), output, jobs=1)
     assert "sources.pickle" in loaded  # same config: the parsed articles are reused
@@ -577,3 +577,88 @@ def test_an_outlet_change_shows_where_the_article_is_a_quotation_source(
     pages = preview_matches_clean_build(project, move)
     assert "Libération" in pages["articles/a/index.html"].decode()
     assert "Libération" in pages["themes/demarchage-des-studios/index.html"].decode()
+
+
+@pytest.mark.parametrize("seed", [3])
+def test_builds_match_clean_builds_after_random_story_edits(project: Project, seed: int) -> None:
+    # The build command plans from the last build's plan (revue/prior.py), as the preview
+    # does: after each edit, its site is the one a clean build makes.
+    rng = random.Random(seed)
+    for index in range(12):
+        story_article(project, rng, f"article-{index:02d}")
+    output = project.root / "_site"
+    build(load_config(project.root), output, jobs=1)
+    for step in range(12):
+        story_edit(project, rng, step)
+        build(load_config(project.root), output, jobs=1)
+        assert tree(output) == clean_site(project.root), f"step {step}"
+
+
+def spy_on_plans(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """The (prior plan, sources) of every plan_site call the build command makes."""
+    from revue import pipeline
+
+    calls: list[tuple] = []
+    real = pipeline.plan_site
+
+    def spy(config, articles, sources, inputs, stories=("", ()), prior=None, long_lived=False):
+        calls.append((prior, sources))
+        return real(config, articles, sources, inputs, stories, prior, long_lived)
+
+    monkeypatch.setattr(pipeline, "plan_site", spy)
+    return calls
+
+
+def test_a_build_reuses_the_last_build_s_plan(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = spy_on_plans(monkeypatch)
+    project.article("a", title="Alpha")
+    project.article("b", title="Beta")
+    output = project.root / "_site"
+    build(load_config(project.root), output, jobs=1)
+    project.article("b", title="Beta modifié")
+    build(load_config(project.root), output, jobs=1)
+    _, (prior, sources) = calls
+    assert prior is not None
+    # The plan's articles are the parsed articles the build read: unchanged, the same objects.
+    a, b = "content/articles/a.md", "content/articles/b.md"
+    assert prior.sources[a] is sources[a] and prior.sources[b] is not sources[b]
+    entry = next(e for e in prior.site.entries if e.article.path == a)
+    assert entry.article is sources[a].article
+    assert prior.sources[b].article.title == "Beta"
+    assert tree(output) == clean_site(project.root)
+
+
+def test_a_stored_plan_is_dropped_when_its_articles_are_gone(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = spy_on_plans(monkeypatch)
+    project.article("a", title="Alpha")
+    output = project.root / "_site"
+    build(load_config(project.root), output, jobs=1)
+    (project.root / CACHE_DIR / "sources.pickle").unlink()  # the table the plan refers to
+    project.article("a", title="Alpha modifié")
+    build(load_config(project.root), output, jobs=1)
+    assert calls[1][0] is None
+    assert tree(output) == clean_site(project.root)
+
+
+def test_a_cache_that_cannot_be_written_only_slows_the_next_build(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from revue import prior
+
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(prior, "save_prior", fail)
+    project.article("a", title="Alpha")
+    output = project.root / "_site"
+    build(load_config(project.root), output, jobs=1)
+    assert not (project.root / CACHE_DIR / "prior.pickle").exists()
+    monkeypatch.undo()
+    project.article("a", title="Alpha modifié")
+    build(load_config(project.root), output, jobs=1)
+    assert (project.root / CACHE_DIR / "prior.pickle").exists()
+    assert tree(output) == clean_site(project.root)
