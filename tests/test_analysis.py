@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from revue.analysis.plain import sentences
@@ -175,3 +177,11 @@ def test_sentence_centrality_sums_the_pairwise_similarities():
     ]
     assert _centrality(bags) == expected
     assert expected[0] > 0 and expected[5] == 0
+    rng = random.Random(7)  # as many sentences as a long article: the same floats still
+    words = [f"w{n}" for n in range(60)]
+    bags = [set(rng.sample(words, rng.randint(0, 12))) for _ in range(80)]
+    expected = [
+        sum(_similarity(bag, other) for j, other in enumerate(bags) if j != i)
+        for i, bag in enumerate(bags)
+    ]
+    assert _centrality(bags) == expected

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from revue.analysis.plain import parse
+from revue.analysis.blocks import simple_blocks
+from revue.analysis.plain import _MD, parse
 from revue.analysis.themes import _Index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,3 +131,112 @@ def test_a_theme_index_counts_a_stem_sequence_wherever_it_occurs(words, pattern)
     size = len(pattern)
     naive = sum(tuple(words[i : i + size]) == pattern for i in range(len(words)))
     assert _Index(words).count(pattern) == naive
+
+
+# Lines and line starts for the block reader: every block kind, what may interrupt or
+# continue one, markers next to their look-alikes.
+_LINE_STARTS = [
+    "",
+    " ",
+    "    ",
+    "\t",
+    "\u00a0",
+    "Texte",
+    "« Cité »",
+    "## ",
+    "# ",
+    "####### ",
+    "#titre",
+    "> ",
+    ">",
+    "> > ",
+    "- ",
+    "-",
+    "--",
+    "---",
+    "-x",
+    "* ",
+    "*",
+    "**gras**",
+    "***",
+    "+ ",
+    "+5",
+    "1. ",
+    "12) ",
+    "2024 ",
+    "2024.",
+    "=",
+    "===",
+    "=x",
+    "_",
+    "__x",
+    "___",
+    "`",
+    "``x",
+    "```",
+    "~~~",
+    "~x",
+    "<b>",
+    "|",
+    "[a]: /b",
+    "[l](https://ex.com)",
+    "{lang=en}",
+]
+_LINE_ENDS = ["", "mot", " mot", "mot #", " #", "  ", "*e*", "`c`", "»", " \\", "\t"]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_LINE_STARTS), st.sampled_from(_LINE_ENDS)).map("".join),
+        max_size=14,
+    ).map("\n".join),
+    st.sampled_from(["", "\n", "\n\n"]),
+)
+def test_the_block_reader_gives_markdown_it_s_tokens(lines: str, end: str) -> None:
+    body = lines + end
+    fast = simple_blocks(body)
+    if fast is not None:
+        assert list(fast) == _MD.parse(body, {})
+
+
+_TEXTS = st.tuples(
+    st.sampled_from(["Texte", "« Cité »", "**gras**", "2024 ", "``x", "=x", "[l](https://e.c)"]),
+    st.sampled_from(_LINE_ENDS),
+).map("".join)
+_BLOCKS = st.one_of(
+    st.lists(_TEXTS, min_size=1, max_size=3).map("\n".join),
+    st.tuples(st.sampled_from(["# ", "## ", "###### "]), _TEXTS).map("".join),
+    st.lists(st.one_of(_TEXTS, st.just("")), min_size=1, max_size=4).map(
+        lambda lines: "\n".join(f"> {line}" if line else ">" for line in lines)
+    ),
+    st.lists(_TEXTS, min_size=1, max_size=3).map(lambda items: "\n".join(f"- {i}" for i in items)),
+    st.sampled_from(_LINE_STARTS),
+)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(_BLOCKS, st.sampled_from(["\n\n", "\n \n", "\n\n\n", "\n"]))),
+    st.sampled_from(["", "\n", "\n\n"]),
+)
+def test_the_block_reader_gives_markdown_it_s_tokens_for_articles(blocks, end: str) -> None:
+    body = "".join(block + gap for block, gap in blocks).rstrip("\n") + end
+    fast = simple_blocks(body)
+    if fast is not None:
+        assert list(fast) == _MD.parse(body, {})
+
+
+def test_the_block_reader_reads_the_usual_articles() -> None:
+    body = (
+        "Le studio signe un accord.\nSuite du paragraphe, *en italique*.\n\n"
+        "## Les réactions\n\n> « Nous sommes inquiets », dit-elle.\n>\n> Deuxième.\n\n"
+        "- un point ;\n- **un autre** point.\n\n`code` en tête, [un lien](https://ex.com).\n"
+    )
+    fast = simple_blocks(body)
+    assert fast is not None and list(fast) == _MD.parse(body, {})
+    files = [*ROOT.glob("content/**/*.md"), *ROOT.glob("tests/fixtures/**/*.md")]
+    read = [
+        simple_blocks(path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]) for path in files
+    ]
+    assert sum(tokens is not None for tokens in read) >= len(read) // 2

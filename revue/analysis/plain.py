@@ -11,6 +11,7 @@ from markdown_it.rules_inline.balance_pairs import processDelimiters
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
+from .blocks import simple_blocks
 from .lexicon import content_stems
 
 # The block parse only: each paragraph's inline syntax is parsed when it is read, and only
@@ -51,7 +52,7 @@ def parse(body: str) -> tuple[tuple[Token, ...], tuple[str | None, ...]]:
     and for each token the plain text (`inline_text`) of a paragraph outside block quotes,
     None for any other token. Callers must not modify the tokens."""
     env: dict = {}  # the link reference definitions the inline syntax may use
-    tokens = tuple(_MD.parse(body, env))
+    tokens = simple_blocks(body) or tuple(_MD.parse(body, env))
     texts: list[str | None] = []
     depth = 0
     for index, token in enumerate(tokens):

@@ -76,8 +76,9 @@ def _summarizable(sentence: str) -> bool:
 def _centrality(bags: list[set[str]]) -> list[float]:
     """Each bag's summed _similarity to the others. The shared-stem counts come from one
     product of the sentence × stem incidence matrix; the divisions are the same IEEE
-    operations on the same logarithms, and each row is summed in Python in the order of
-    summing _similarity over j ≠ i, so the floats are the same."""
+    operations on the same logarithms, and each row is summed left to right like the sum
+    of _similarity over j ≠ i (its zero on the diagonal changes no sum), so the floats
+    are the same."""
     column: dict[str, int] = {}
     columns = [column.setdefault(stem, len(column)) for bag in bags for stem in bag]
     sizes = np.array([len(bag) for bag in bags])
@@ -90,7 +91,8 @@ def _centrality(bags: list[set[str]]) -> list[float]:
         scaled = shared / (logs[:, None] + logs[None, :])
     small = (sizes[:, None] < 2) | (sizes[None, :] < 2)
     values = np.where(shared == 0, 0.0, np.where(small, shared, scaled))
-    return [sum(row) for row in values.tolist()]
+    # A running sum is left to right, each step rounded: the sum of the row in Python.
+    return np.cumsum(values, axis=1)[:, -1].tolist()
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
