@@ -86,10 +86,13 @@ class Background:
             os.waitpid(self.pids.pop(), 0)
 
     def run(self, function: Callable[..., object], *args: object) -> None:
-        if "fork" not in multiprocessing.get_all_start_methods():
+        try:
+            if "fork" not in multiprocessing.get_all_start_methods():
+                raise OSError("no fork here")
+            pid = os.fork()
+        except OSError:  # no fork, or no process to be had now: run it here
             function(*args)
             return
-        pid = os.fork()
         if pid:
             self.pids.append(pid)
             return
