@@ -50,7 +50,6 @@ def save_prior(root: Path, key: str, plan: Plan, records: RecordMemo) -> None:
 def load_prior(root: Path, key: str, table: Mapping[str, Source]) -> tuple[Plan | None, RecordMemo]:
     """The plan stored under `key` with its parsed articles taken from `table` (by their
     keys), and its search records; (None, empty records) when there is none to reuse."""
-    from .pipeline import Memo
     from .search import RecordMemo
 
     records = RecordMemo()
@@ -65,8 +64,7 @@ def load_prior(root: Path, key: str, table: Mapping[str, Source]) -> tuple[Plan 
     sources = {p: s for p, k in plan.source_keys[1].items() if (s := table.get(k)) is not None}
     # Memos are keyed by the objects' ids, which are new ones in this process.
     records.by_entry = {id(entry): (entry, record, h) for entry, record, h in entries}
-    digests = Memo({})
-    digests.update((id(value), (value, digest)) for value, digest in memo)
+    digests = {id(value): (value, digest) for value, digest in memo}
     return replace(plan, sources=sources, memo=digests), records
 
 
