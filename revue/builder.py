@@ -25,20 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (
-    CACHE_DIR,
-    Store,
-    context_digest,
-    load_index,
-    load_table,
-    read_inputs,
-    save_store,
-    save_table,
-    sha,
-    source_key,
-)
+from .cache import CACHE_DIR, Store, load_index, load_table, save_store, save_table
 from .config import Config, article_names
 from .errors import BuildError, SourceError
+from .keys import context_digest, read_inputs, sha, source_key
 from .output import new_staging, remove_leftovers, stage_site, swap_in, write_staged
 from .parallel import Background, default_jobs, run_all
 

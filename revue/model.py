@@ -16,10 +16,10 @@ from operator import attrgetter, is_not
 from .analysis.article import ArticleAnalysis, analyse_article
 from .analysis.digest import Digest, digest_of, same_cross_facts
 from .analysis.views import Views, digest_views
-from .cache import context_digest
 from .config import Config, Theme
 from .content import Article
 from .dates import ArticleDate
+from .keys import context_digest
 from .pages import ListPages, Page, site_pages
 from .text import distinct_slugs
 

@@ -1,7 +1,7 @@
 """From article files to the whole site in memory: the stages after reading, in order.
 
 One dependency graph serves the build command and the preview: every article source and
-every output file has a key (revue/cache.py) that hashes everything it is made from.
+every output file has a key (revue/keys.py) that hashes everything it is made from.
 `read_source` turns one file's bytes into an article and its analyses (cached by the file's
 key); `plan_site` models the site and gives each output file its key; `render_outputs`
 renders only the outputs asked for, on every core. A caller renders the outputs whose key
@@ -18,10 +18,10 @@ from operator import attrgetter, is_not
 from .analysis.stories import group_stories, story_key
 from .analysis.story_update import StoryState, story_state, update_stories
 from .assets import fingerprint
-from .cache import Inputs, context_digest, page_digest, sha, source_key
 from .config import Config
 from .content import Article, duplicate_slugs, parse_article
 from .errors import BuildError, SourceError
+from .keys import Inputs, context_digest, page_digest, sha, source_key
 from .markdown import typographize
 from .model import Facts, Page, Parts, Site, article_facts, build_site
 from .output import read_static
@@ -181,7 +181,7 @@ def _source_keys(
 
 
 class Memo(dict):
-    """A memo of context_digest (revue/cache.py) that also finds the objects the previous
+    """A memo of context_digest (revue/keys.py) that also finds the objects the previous
     plan's memo hashed, and keeps them: an object still in the model is hashed once for
     as long as it is reused. The previous memo holds its objects (their ids stay theirs)
     until plan_site cuts the link. Only `get` looks there: the one call context_digest

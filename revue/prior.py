@@ -20,7 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CACHE_DIR, FORMAT, dump_pickle, load_pickle
+from .cache import CACHE_DIR, dump_pickle, load_pickle
+from .keys import FORMAT
 
 if TYPE_CHECKING:
     from .pipeline import Plan, Source

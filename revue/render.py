@@ -21,10 +21,10 @@ import jinja2.meta
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .cache import context_digest
 from .config import Config
 from .dates import ArticleDate
 from .errors import SourceError
+from .keys import context_digest
 from .markdown import make_markdown, render_markdown, typographize
 from .model import Nav, Page, Site
 

@@ -19,7 +19,7 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def same(first: object, second: object) -> bool:
     """Whether two values are made of the same parts: identical objects, equal texts and
-    numbers, dataclasses with equal cache keys (`__cache_key__`, see revue/cache.py), and
+    numbers, dataclasses with equal cache keys (`__cache_key__`, see revue/keys.py), and
     tuples, dicts and other dataclasses whose items are the same so (recursively). Anything
     else (a list, a set) is the same only when it is the same object."""
     if first is second:

@@ -18,11 +18,12 @@ from conftest import REPO, Project
 from revue import builder
 from revue.assets import fingerprint
 from revue.builder import build
-from revue.cache import CACHE_DIR, context_digest, read_inputs, template_digests
+from revue.cache import CACHE_DIR
 from revue.config import article_names, load_config
 from revue.content import article_paths, load_articles
 from revue.dates import ArticleDate
 from revue.errors import BuildError
+from revue.keys import context_digest, read_inputs, template_digests
 from revue.model import build_site
 from revue.output import read_static
 from revue.pipeline import build_files, plan_site, read_source, valid_articles
@@ -372,7 +373,7 @@ def test_story_groups_are_reused_only_for_the_same_story_facts(project: Project)
 
 
 def test_page_digests_tell_every_field_and_value_apart(project: Project) -> None:
-    from revue.cache import page_digest
+    from revue.keys import page_digest
     from revue.pages import Page
 
     project.article("a", title="Alpha")

@@ -12,9 +12,9 @@ from conftest import Project
 from crawl import crawl, page_urls, serve
 
 from revue.builder import build
-from revue.cache import read_inputs
 from revue.config import article_names, load_config
 from revue.errors import BuildError
+from revue.keys import read_inputs
 from revue.pipeline import plan_site, read_source, valid_articles
 
 

@@ -23,10 +23,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..cache import code_version, read_inputs, sha
 from ..config import Config, load_config
 from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
+from ..keys import code_version, read_inputs, sha
 from ..parallel import default_jobs, run_all
 from ..pipeline import (
     Plan,
