@@ -116,15 +116,15 @@ def _build(config: Config, output: Path, jobs: int, progress, background: Backgr
     from .search import FolderCache
 
     # Under another code or config every entry is stale: the table is then not even loaded.
-    made_under = sha(inputs.code, inputs.config)
-    table = load_table(root, "sources", made_under)
+    # (The preview, served from another URL, reads the same table: the URL is not in it.)
+    table = load_table(root, "sources", sha(inputs.code, inputs.reading))
     sources = _read_sources(config, inputs, digests, table.entries, jobs, progress)
     # The articles, and below the model, live until the end: out of the collector's sight,
     # they are never traversed again, here or in the forked workers (whose memory then
     # stays shared with this one). Planning 10,000 articles is a quarter faster so.
     gc.freeze()
     kept = {
-        source_key(inputs.code, inputs.config, s, sources[s].digest): sources[s] for s in sources
+        source_key(inputs.code, inputs.reading, s, sources[s].digest): sources[s] for s in sources
     }
     stats = {s: (*stats[s], sources[s].digest) for s in sources if s in stats}
     store.stats = {s: v for s, v in stats.items() if looked - v[1] > RACY_NS}
@@ -136,6 +136,7 @@ def _build(config: Config, output: Path, jobs: int, progress, background: Backgr
         raise BuildError(errors)
 
     # The last build's plan, as the preview keeps it: only what changed is modelled again.
+    made_under = sha(inputs.code, inputs.config)
     prior, search_records = load_prior(root, made_under, table.entries)
     stories = prior.stories if prior is not None else ("", ())
     planned = plan_site(config, articles, sources, inputs, stories, prior, long_lived=True)
@@ -276,7 +277,7 @@ def _read_sources(config, inputs, digests, cached, jobs, progress):
     sources: dict[str, Source] = {}
     missing: list[str] = []
     for shown, digest in digests.items():
-        found = cached.get(source_key(inputs.code, inputs.config, shown, digest))
+        found = cached.get(source_key(inputs.code, inputs.reading, shown, digest))
         sources[shown] = found  # type: ignore[assignment]  # keeps the path order
         if found is None:
             missing.append(shown)

@@ -59,6 +59,13 @@ def config_digest(config: Config) -> str:
     return sha(repr(config))
 
 
+def reading_digest(config: Config) -> str:
+    """A hash of the config as reading an article sees it: all of it but the site's URL,
+    which no parsed article holds (tests/test_cache.py checks it), so that the preview,
+    served from its own URL, finds the articles the build command parsed."""
+    return config_digest(dataclasses.replace(config, base_url=""))
+
+
 def template_digests(folder: Path) -> dict[str, str]:
     """For each template, a hash of it and of every template it pulls in, transitively.
 
@@ -228,21 +235,24 @@ def page_digest(page: object, memo: dict[int, tuple[object, str]] | None = None)
     return sha(*parts)
 
 
-def source_key(code: str, config: str, shown: str, digest: str) -> str:
-    """The key of a parsed article: everything `read_source` depends on (hex digests and a
-    path, which hold no NUL, joined by NULs)."""
-    return hashlib.sha256(f"source\0{code}\0{config}\0{shown}\0{digest}".encode()).hexdigest()
+def source_key(code: str, reading: str, shown: str, digest: str) -> str:
+    """The key of a parsed article: everything `read_source` depends on, the code's and the
+    config's (`reading_digest`) hashes, its path and its bytes' hash (hex digests and a path,
+    which hold no NUL, joined by NULs)."""
+    return hashlib.sha256(f"source\0{code}\0{reading}\0{shown}\0{digest}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Inputs:
     """The hashes of a build's global inputs: the code, the config, the templates (each
-    with what it pulls in; `templates_id` hashes every template file)."""
+    with what it pulls in; `templates_id` hashes every template file), and the config as
+    reading an article sees it (`reading_digest`, for `source_key`)."""
 
     code: str
     config: str
     templates: Mapping[str, str]
     templates_id: str = ""
+    reading: str = ""
 
 
 def read_inputs(
@@ -257,4 +267,5 @@ def read_inputs(
         config_digest(config),
         dict(found) if found is not None else _closure_digests(files, everything),
         everything,
+        reading_digest(config),
     )

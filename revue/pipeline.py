@@ -97,7 +97,7 @@ class Plan:
     digests: Mapping[str, tuple] = field(default_factory=dict)
     story_state: StoryState | None = None  # a long-lived process's, see _stories
     memo: Mapping[int, tuple[object, str]] = field(default_factory=dict)  # see Memo
-    # A long-lived process's ((code, config) hashes, source keys by path): see _source_keys.
+    # A long-lived process's ((code, reading) hashes, source keys by path): see _source_keys.
     source_keys: tuple[tuple[str, str], Mapping[str, str]] = (("", ""), {})
 
 
@@ -154,7 +154,7 @@ def plan_site(
     keys[NOJEKYLL] = sha("empty")
     if not long_lived:
         return Plan(site, pages, static, manifest, keys, sources, stories)
-    salted = ((inputs.code, inputs.config), keys_by_path)
+    salted = ((inputs.code, inputs.reading), keys_by_path)
     return Plan(site, pages, static, manifest, keys, sources, stories, digests, state, memo, salted)
 
 
@@ -164,7 +164,7 @@ def _source_keys(
     """The cache key of each source read from a file, by path (an article not read from a
     file is hashed field by field instead); the prior plan's for the sources it had (the
     same objects) under the same code and config."""
-    if prior is not None and prior.source_keys[0] == (inputs.code, inputs.config):
+    if prior is not None and prior.source_keys[0] == (inputs.code, inputs.reading):
         keys = dict(prior.source_keys[1])
         for path in keys.keys() - sources.keys():
             del keys[path]
@@ -174,7 +174,7 @@ def _source_keys(
     for path in fresh:
         digest = sources[path].digest
         if digest:
-            keys[path] = source_key(inputs.code, inputs.config, path, digest)
+            keys[path] = source_key(inputs.code, inputs.reading, path, digest)
         else:
             keys.pop(path, None)
     return keys

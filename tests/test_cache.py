@@ -4,6 +4,7 @@ sequence of edits; killed builds leave the previous site; no-change builds write
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import signal
 import subprocess
@@ -23,7 +24,13 @@ from revue.config import article_names, load_config
 from revue.content import article_paths, load_articles
 from revue.dates import ArticleDate
 from revue.errors import BuildError
-from revue.keys import context_digest, read_inputs, template_digests
+from revue.keys import (
+    config_digest,
+    context_digest,
+    read_inputs,
+    reading_digest,
+    template_digests,
+)
 from revue.model import build_site
 from revue.output import read_static
 from revue.pipeline import build_files, plan_site, read_source, valid_articles
@@ -399,6 +406,28 @@ def test_page_digests_tell_every_field_and_value_apart(project: Project) -> None
     digests = [page_digest(page) for page in variants]
     assert len(set(digests)) == len(variants)
     assert digests == [page_digest(page) for page in variants]  # stable
+
+
+def test_a_parsed_article_holds_nothing_of_the_site_url(project: Project) -> None:
+    """Parsed articles are keyed without the site's URL (keys.reading_digest), so that the
+    preview, served from its own URL, takes those the build command parsed."""
+    project.article(
+        "a",
+        "url: https://exemple.fr/a\nthemes: [competitors]\n",
+        "Selon [le studio](https://exemple.fr/b), « Sora change tout ».\n\n"
+        "Voir ![image](/static/x.png) et [la page](../b/).\n",
+        title="Alpha, le studio ?",
+    )
+    config = load_config(project.root)
+    elsewhere = config.with_base_url("http://127.0.0.1:8123/autre/")
+    assert reading_digest(elsewhere) == reading_digest(config)
+    assert config_digest(elsewhere) != config_digest(config)
+    path = project.root / "content/articles/a.md"
+    here = read_source("content/articles/a.md", path.read_bytes(), config)
+    there = read_source("content/articles/a.md", path.read_bytes(), elsewhere)
+    assert here.article is not None and here.facts is not None
+    assert pickle.dumps(here) == pickle.dumps(there)
+    assert reading_digest(replace(config, title="Autre")) != reading_digest(config)
 
 
 def test_a_config_change_does_not_load_the_stale_articles(

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from browser import edit, sample_project, write_article
 
+from revue.builder import build
+from revue.config import load_config
 from revue.serve import incremental
 from revue.serve.incremental import SourceCache, compare, full_build, rebuild, search_index
 from revue.serve.outputs import update_output
@@ -113,6 +115,32 @@ def test_only_changed_articles_are_parsed_again(
     edit(root / "site.toml", 'title = "', 'title = "Nouveau titre : ')
     rebuild(root, None, second.cache, [root / "site.toml"])
     assert len(parsed) == 3  # a new config: everything is checked again
+
+
+def test_a_first_build_takes_the_articles_the_build_command_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    uncached = full_build(root, "http://127.0.0.1:8000/").built.files
+    build(load_config(root), root / "_site")  # published under site.toml's base_url
+    parsed: list[str] = []
+    real = incremental.parse_article
+
+    def counting(shown, data, config):
+        parsed.append(shown)
+        return real(shown, data, config)
+
+    monkeypatch.setattr(incremental, "parse_article", counting)
+    beta = edit(root / "content/articles/2024-03-02-beta.md", "Le texte", "Un texte")
+    first = full_build(root, "http://127.0.0.1:8000/")
+    assert parsed == ["content/articles/2024-03-02-beta.md"]  # edited after that build
+    edit(beta, "Un texte", "Le texte")
+    assert full_build(root, "http://127.0.0.1:8000/").built.files == uncached
+    assert len(parsed) == 1
+    # a config the build command never built under: every article is parsed
+    config = edit(root / "site.toml", 'title = "', 'title = "Nouveau : ')
+    rebuild(root, None, first.cache, [config])
+    assert len(parsed) == 1 + 3
 
 
 def test_a_stylesheet_change_swaps_it_instead_of_reloading_pages(tmp_path: Path) -> None:

@@ -4,9 +4,10 @@ re-rendering only the outputs whose key changed.
 The same dependency graph as the build command (revue/pipeline.py): parsed articles and
 their analyses are cached by path with the SHA-256 of their bytes and the Config they were
 validated against (an unchanged file is never re-read, a file whose bytes are back to a
-cached state is not re-parsed, a config change re-parses everything); every output file
-has a key hashing its whole render context, template closure, config and code, and only the
-outputs whose key changed are rendered again. The compiled templates are kept while the
+cached state is not re-parsed, a config change re-parses everything); a first build, or
+one under a new config, takes the articles the build command parsed under that config from
+its cache. Every output file has a key hashing its whole render context, template closure,
+config and code, and only the outputs whose key changed are rendered again. The compiled templates are kept while the
 templates' hashes stay the same. `compare` tells which output files actually changed, which
 vanished, and which open pages must reload.
 
@@ -19,14 +20,15 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..cache import load_table
 from ..config import Config, load_config
 from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
-from ..keys import code_version, read_inputs, sha
+from ..keys import code_version, read_inputs, reading_digest, sha, source_key
 from ..parallel import default_jobs, run_all
 from ..pipeline import (
     Plan,
@@ -145,7 +147,9 @@ def _rebuild(
     if base_url:
         config = config.with_base_url(base_url)
     code = cache.code or code_version()
-    sources = refresh_articles(config, cache, changed)
+    # A first build (or one under a new config) takes what the build command parsed.
+    stored = _stored_sources(config, code) if cache.config != config else None
+    sources = refresh_articles(config, cache, changed, stored)
     articles, errors = valid_articles(sources.articles)
     kept = SourceCache(
         config, sources.articles, cache.keys, cache.files, cache.renderer, code, None, cache.prior
@@ -210,13 +214,19 @@ def search_index(
     return search_files(plan.site, built.config, cache, memo=memo)
 
 
-def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Path]) -> SourceCache:
+def refresh_articles(
+    config: Config,
+    cache: SourceCache,
+    changed: Collection[Path],
+    stored: Callable[[str, str], Parsed | None] | None = None,
+) -> SourceCache:
     """The cache updated for the article files on disk now, in the order of article_paths.
 
     When every changed path is an article file the cache knows and that is still there (an
     article edited), or lies outside the articles' folder, only those files are read again;
     otherwise (an article added, deleted or renamed, a folder changed, a new config) the
-    folder is listed again.
+    folder is listed again. A file read is parsed unless the cache holds it with the same
+    bytes, or `stored` (`_stored_sources`) finds it by path and bytes' hash.
     """
     reuse = cache.config == config
     edited = _edited_articles(config, cache, changed) if reuse else None
@@ -237,14 +247,25 @@ def refresh_articles(config: Config, cache: SourceCache, changed: Collection[Pat
             articles[shown] = Parsed("", None, (problem,))
             continue
         known = cache.articles.get(shown) if reuse else None
-        if known is not None and known.digest == sha(data):
+        digest = sha(data)
+        if known is not None and known.digest == digest:
             articles[shown] = known
+        elif stored is not None and (found := stored(shown, digest)) is not None:
+            articles[shown] = found
         else:
             fresh.append((shown, data))
     jobs = default_jobs() if len(fresh) >= 200 else 1
     for (shown, _), parsed in zip(fresh, run_all(_read, config, fresh, jobs), strict=True):
         articles[shown] = parsed
     return SourceCache(config, articles)
+
+
+def _stored_sources(config: Config, code: str) -> Callable[[str, str], Parsed | None]:
+    """A lookup of (shown path, bytes' hash) → the article as the build command parsed it
+    under this code and config (revue/builder.py keeps them in `.revue-cache/`), or None."""
+    reading = reading_digest(config)
+    entries = load_table(config.root, "sources", sha(code, reading)).entries
+    return lambda shown, digest: entries.get(source_key(code, reading, shown, digest))
 
 
 def _edited_articles(
