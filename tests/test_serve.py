@@ -19,9 +19,9 @@ from browser import REPO, edit, preview, sample_project
 
 from revue.errors import BuildError, SourceError
 from revue.serve import follow
+from revue.serve.changes import page_url
 from revue.serve.client import inject, live_script
 from revue.serve.http import cache_control, resolve
-from revue.serve.incremental import page_url
 from revue.serve.live import HISTORY, LiveSite
 from revue.serve.server import is_loopback
 

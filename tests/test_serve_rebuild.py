@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from browser import edit, sample_project, write_article
 
+from revue import builder
 from revue.builder import build
 from revue.config import load_config
 from revue.serve import incremental
-from revue.serve.incremental import SourceCache, compare, full_build, rebuild, search_index
+from revue.serve.changes import compare
+from revue.serve.incremental import SourceCache, full_build, rebuild, search_index
 from revue.serve.outputs import update_output
 
 
@@ -141,6 +143,17 @@ def test_a_first_build_takes_the_articles_the_build_command_parsed(
     config = edit(root / "site.toml", 'title = "', 'title = "Nouveau : ')
     rebuild(root, None, first.cache, [config])
     assert len(parsed) == 1 + 3
+
+
+def test_the_articles_a_first_build_parsed_are_kept_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None).built.files
+    monkeypatch.setattr(incremental, "parse_article", None)  # parsing would fail now
+    monkeypatch.setattr(builder, "_read_file", None)
+    assert full_build(root, None).built.files == first
+    assert build(load_config(root), root / "_site").articles == 3
 
 
 def test_a_stylesheet_change_swaps_it_instead_of_reloading_pages(tmp_path: Path) -> None:

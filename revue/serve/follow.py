@@ -28,7 +28,8 @@ from ..lock import BuildLocked, build_lock
 from ..output import write_site
 from ..search import Cache as SearchCache
 from ..search import RecordMemo
-from .incremental import Built, OutputChanges, search_index
+from .changes import OutputChanges
+from .incremental import Built, search_index
 from .live import LiveSite
 from .outputs import sync_output
 

@@ -28,8 +28,8 @@ from typing import Literal
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ..assets import HASH_LENGTH
+from .changes import page_url
 from .client import EVENTS, event, inject, live_script
-from .incremental import page_url
 from .live import LiveSite, News, Snapshot
 
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream

@@ -5,11 +5,11 @@ The same dependency graph as the build command (revue/pipeline.py): parsed artic
 their analyses are cached by path with the SHA-256 of their bytes and the Config they were
 validated against (an unchanged file is never re-read, a file whose bytes are back to a
 cached state is not re-parsed, a config change re-parses everything); a first build, or
-one under a new config, takes the articles the build command parsed under that config from
-its cache. Every output file has a key hashing its whole render context, template closure,
-config and code, and only the outputs whose key changed are rendered again. The compiled templates are kept while the
-templates' hashes stay the same. `compare` tells which output files actually changed, which
-vanished, and which open pages must reload.
+one under a new config, shares the build command's table of parsed articles: it takes
+those it finds there and adds those it parsed. Every output file has a key hashing its
+whole render context, template closure, config and code, and only the outputs whose key
+changed are rendered again. The compiled templates are kept while the templates' hashes
+stay the same (revue/serve/changes.py then tells browsers what changed).
 
 A rebuild gives every output file, or, with `index=False`, all but the search index, which
 is made from the whole model by a separate program: the preview shows the pages first and
@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..cache import load_table
+from ..cache import Table, load_table, save_table
 from ..config import Config, load_config
 from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
@@ -85,27 +85,6 @@ class Attempt:
     errors: tuple[SourceError, ...] = ()
 
 
-@dataclass(frozen=True)
-class OutputChanges:
-    """How a new build differs from the previous one.
-
-    `written`: output paths that are new or whose bytes changed; `removed`: output paths
-    that vanished; `pages`: output paths whose page must reload in a browser (a page that
-    differs only by the hashed name of a stylesheet that is swapped in place does not);
-    `stylesheets`: (old URL, new URL) of each stylesheet to swap, relative to the site.
-    """
-
-    written: tuple[str, ...]
-    removed: tuple[str, ...]
-    pages: tuple[str, ...]
-    stylesheets: tuple[tuple[str, str], ...]
-
-    @property
-    def empty(self) -> bool:
-        """True when the new build is byte-identical to the previous one."""
-        return not (self.written or self.removed)
-
-
 def rebuild(
     root: Path,
     base_url: str | None,
@@ -148,8 +127,10 @@ def _rebuild(
         config = config.with_base_url(base_url)
     code = cache.code or code_version()
     # A first build (or one under a new config) takes what the build command parsed.
-    stored = _stored_sources(config, code) if cache.config != config else None
+    stored = StoredSources.load(config, code) if cache.config != config else None
     sources = refresh_articles(config, cache, changed, stored)
+    if stored is not None:  # and the articles it parsed are kept for the next one
+        stored.keep(config, sources.articles)
     articles, errors = valid_articles(sources.articles)
     kept = SourceCache(
         config, sources.articles, cache.keys, cache.files, cache.renderer, code, None, cache.prior
@@ -218,7 +199,7 @@ def refresh_articles(
     config: Config,
     cache: SourceCache,
     changed: Collection[Path],
-    stored: Callable[[str, str], Parsed | None] | None = None,
+    stored: StoredSources | None = None,
 ) -> SourceCache:
     """The cache updated for the article files on disk now, in the order of article_paths.
 
@@ -226,7 +207,7 @@ def refresh_articles(
     article edited), or lies outside the articles' folder, only those files are read again;
     otherwise (an article added, deleted or renamed, a folder changed, a new config) the
     folder is listed again. A file read is parsed unless the cache holds it with the same
-    bytes, or `stored` (`_stored_sources`) finds it by path and bytes' hash.
+    bytes, or `stored` holds it.
     """
     reuse = cache.config == config
     edited = _edited_articles(config, cache, changed) if reuse else None
@@ -250,7 +231,7 @@ def refresh_articles(
         digest = sha(data)
         if known is not None and known.digest == digest:
             articles[shown] = known
-        elif stored is not None and (found := stored(shown, digest)) is not None:
+        elif stored is not None and (found := stored.find(shown, digest)) is not None:
             articles[shown] = found
         else:
             fresh.append((shown, data))
@@ -260,12 +241,34 @@ def refresh_articles(
     return SourceCache(config, articles)
 
 
-def _stored_sources(config: Config, code: str) -> Callable[[str, str], Parsed | None]:
-    """A lookup of (shown path, bytes' hash) → the article as the build command parsed it
-    under this code and config (revue/builder.py keeps them in `.revue-cache/`), or None."""
-    reading = reading_digest(config)
-    entries = load_table(config.root, "sources", sha(code, reading)).entries
-    return lambda shown, digest: entries.get(source_key(code, reading, shown, digest))
+@dataclass(frozen=True)
+class StoredSources:
+    """The parsed-articles table the build command keeps in `.revue-cache/` (revue/builder.py)
+    under one code and config (`reading`: keys.reading_digest)."""
+
+    table: Table
+    code: str
+    reading: str
+
+    @classmethod
+    def load(cls, config: Config, code: str) -> StoredSources:
+        """The table for this code and config (empty when there is none)."""
+        reading = reading_digest(config)
+        return cls(load_table(config.root, "sources", sha(code, reading)), code, reading)
+
+    def find(self, shown: str, digest: str) -> Parsed | None:
+        """The article file at `shown` whose bytes hash to `digest`, as parsed, or None."""
+        return self.table.entries.get(source_key(self.code, self.reading, shown, digest))
+
+    def keep(self, config: Config, articles: Mapping[str, Parsed]) -> None:
+        """Store the articles in the table when some are not in it yet (those parsed here),
+        for the next build or preview."""
+        live = {
+            source_key(self.code, self.reading, shown, parsed.digest): parsed
+            for shown, parsed in articles.items()
+            if parsed.digest
+        }
+        save_table(config.root, "sources", self.table, live)
 
 
 def _edited_articles(
@@ -318,54 +321,6 @@ def _read(config: Config, item: tuple[str, bytes]) -> Parsed:
 def _touched(path: str, changed: set[str], folders: tuple[str, ...]) -> bool:
     """Whether `path`, or a folder holding it, is among the changed paths."""
     return path in changed or path.startswith(folders)
-
-
-def compare(
-    old: Mapping[str, bytes],
-    new: Mapping[str, bytes],
-    old_manifest: Mapping[str, str] | None = None,
-    new_manifest: Mapping[str, str] | None = None,
-    rendered: Collection[str] | None = None,
-) -> OutputChanges:
-    """The output files that differ between two builds, and what browsers should do.
-
-    `rendered`, when given, are the outputs of `new` that may differ from `old`: any other
-    output that both builds have holds the same bytes (`Built.rendered` when `old` is the
-    build the cache came from), so only those are compared.
-    """
-    maybe = new.keys() if rendered is None else rendered
-    written = tuple(sorted(p for p in maybe if old.get(p) != new[p]))
-    removed = tuple(sorted(old.keys() - new.keys()))
-    stylesheets = tuple(
-        (old_manifest[name], url)
-        for name, url in sorted((new_manifest or {}).items())
-        if name.endswith(".css") and name in (old_manifest or {}) and old_manifest[name] != url
-    )
-    renames = [(new_url.encode(), old_url.encode()) for old_url, new_url in stylesheets]
-    pages = tuple(
-        p
-        for p in (*written, *removed)
-        if p.endswith(".html") and not _only_renamed(old.get(p), new.get(p), renames)
-    )
-    return OutputChanges(written, removed, pages, stylesheets)
-
-
-def _only_renamed(old: bytes | None, new: bytes | None, renames: list[tuple[bytes, bytes]]) -> bool:
-    """Whether `new` is `old` with only some stylesheet URLs renamed."""
-    if old is None or new is None or not renames:
-        return False
-    for new_url, old_url in renames:
-        new = new.replace(new_url, old_url)
-    return new == old
-
-
-def page_url(output: str, base_path: str) -> str:
-    """The URL path a browser shows for an output file: `a/index.html` → `/base/a/`."""
-    if output == "index.html":
-        return base_path
-    if output.endswith("/index.html"):
-        return base_path + output.removesuffix("index.html")
-    return base_path + output
 
 
 def full_build(root: Path, base_url: str | None) -> Attempt:

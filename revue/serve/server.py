@@ -24,9 +24,10 @@ from ..cache import CACHE_DIR
 from ..config import load_config
 from ..errors import SourceError
 from ..search import FolderCache
+from .changes import compare, page_url
 from .follow import Follower
 from .http import PreviewServer
-from .incremental import Attempt, Built, SourceCache, compare, page_url, rebuild
+from .incremental import Attempt, Built, SourceCache, rebuild
 from .live import LiveSite
 from .watch import SourceFilter, snapshot, watch_sources, watched_folders
 
