@@ -190,7 +190,8 @@ def _build(config: Config, output: Path, jobs: int, progress, background: Backgr
 
         if staging is not None or changed or removed or not output.is_dir():
             staging = stage_site(output, plan.keys, changed, on_written, staging, written)
-            swap_in(staging, output)
+            # The old tree (all of the site's files) is removed on the other core.
+            swap_in(staging, output, lambda old: background.run(shutil.rmtree, old, True))
             staging = None
     finally:
         gc.unfreeze()

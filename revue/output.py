@@ -5,7 +5,8 @@ leaves a partial site.
 `stage_site` fills the staging folder by hard-linking the unchanged files from the current
 output (no bytes copied) and writing the changed ones; `swap_in` exchanges both folders in
 one atomic step with Linux `renameat2(RENAME_EXCHANGE)` (two renames elsewhere), then
-removes the old tree. Staging folders a killed build left behind are removed by the next.
+removes the old tree (the build command does it on its other core). Staging folders a
+killed build left behind are removed by the next.
 """
 
 from __future__ import annotations
@@ -118,14 +119,19 @@ def _link(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def swap_in(staging: Path, output: Path) -> None:
-    """Put `staging` in place of `output`, atomically where the system allows, and remove
-    the old site."""
+def swap_in(staging: Path, output: Path, retire: Callable[[Path], None] | None = None) -> None:
+    """Put `staging` in place of `output`, atomically where the system allows, then remove
+    the old site's folder with `retire` (by default here, at once)."""
     output = output.resolve()
+    retire = retire or _remove
     if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
+        retire(staging)  # now holds the old site
         return
-    _swap(staging, output)
+    _swap(staging, output, retire)
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -146,7 +152,7 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, retire: Callable[[Path], None]) -> None:
     """Replace `output` by `staging` with renames; the old site is removed afterwards."""
     if not output.exists():
         os.replace(staging, output)
@@ -155,4 +161,4 @@ def _swap(staging: Path, output: Path) -> None:
     os.rmdir(retired)
     os.replace(output, retired)
     os.replace(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    retire(retired)
