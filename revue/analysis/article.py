@@ -41,7 +41,7 @@ class ArticleAnalysis:
     summary_computed: bool
     excerpt: str
     quotes: tuple[Quote, ...]
-    names: tuple[tuple[str, int], ...]
+    names: tuple[str, ...]  # the distinct capitalised runs of the title and text, sorted
     persons: tuple[str, ...]
     lede: tuple[str, ...]
     signature: bytes
@@ -74,7 +74,7 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
         summary_computed=not article.summary,
         excerpt=excerpt_of(article, summary),
         quotes=quotes,
-        names=tuple(sorted(mentions(text).items())),
+        names=tuple(sorted(mentions(text))),
         persons=tuple(sorted(set(person_names(text)))),
         lede=tuple(lede),
         signature=signature(lede),

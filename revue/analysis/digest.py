@@ -90,7 +90,7 @@ def _resolved(analysis: ArticleAnalysis, table: Mapping) -> set[tuple[str, str, 
     """What people_index reads of an analysis's names: each run naming someone, whom, and
     whether the run is an alias."""
     found = set()
-    for run, _ in analysis.names:
+    for run in analysis.names:
         canonical = resolve(run, table)  # type: ignore[arg-type]
         if canonical:
             found.add((run, canonical, is_alias(run, canonical, table)))

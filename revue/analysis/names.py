@@ -76,12 +76,9 @@ def _runs(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(name_runs(text))
 
 
-def mentions(text: str) -> dict[str, int]:
-    """How many times each capitalised run occurs in `text`."""
-    counts: dict[str, int] = {}
-    for _, _, run in _runs(text):
-        counts[run] = counts.get(run, 0) + 1
-    return counts
+def mentions(text: str) -> set[str]:
+    """The capitalised runs that occur in `text`."""
+    return {run for _, _, run in _runs(text)}
 
 
 def person_names(text: str) -> list[str]:

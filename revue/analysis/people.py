@@ -89,7 +89,7 @@ def people_index(
     articles: dict[str, list[ArticleAnalysis]] = {}
     resolved: dict[str, str] = {}  # the corpus names the same runs again and again
     for analysis in analyses:
-        runs = [run for run, _ in analysis.names]
+        runs = list(analysis.names)
         runs += [q.speaker for q in analysis.quotes if q.named and q.speaker]
         canonicals = set()
         for run in runs:
