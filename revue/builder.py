@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .cache import CACHE_DIR, Store, load_index, load_table, save_store, save_table
 from .config import Config, article_names
@@ -34,6 +34,8 @@ from .parallel import Background, default_jobs, run_all
 
 if TYPE_CHECKING:
     from .pipeline import Source
+
+Loaded = TypeVar("Loaded")
 
 UNREADABLE = "unreadable"  # the digest of an article file that could not be read
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
@@ -82,7 +84,27 @@ def build(config: Config, output: Path, jobs: int | None = None, progress=None) 
     # The caches are written by forked processes while the build goes on (the second core
     # is idle while planning; and this process's memory never holds a pickler's memo).
     with Background() as background:
-        return _build(config, output, jobs or default_jobs(), progress or Progress(), background)
+        try:
+            jobs, progress = jobs or default_jobs(), progress or Progress()
+            return _build(config, output, jobs, progress, background)
+        finally:
+            gc.unfreeze()  # what the build kept out of the collector's sight, given back
+
+
+def _frozen(load: Callable[[], Loaded]) -> Loaded:
+    """`load()` with the cyclic garbage collector paused (not in forked workers: see
+    revue/parallel.py), and all it made moved out of the collector's sight (gc.freeze)
+    before it resumes: the loaded caches and parsed articles live until the build ends and
+    hold no garbage, and each pass over their millions of objects would cost a tenth of a
+    second at 10,000 articles (three passes followed each load)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return load()
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 def _build(config: Config, output: Path, jobs: int, progress, background: Background) -> Report:
@@ -117,12 +139,11 @@ def _build(config: Config, output: Path, jobs: int, progress, background: Backgr
 
     # Under another code or config every entry is stale: the table is then not even loaded.
     # (The preview, served from another URL, reads the same table: the URL is not in it.)
-    table = load_table(root, "sources", sha(inputs.code, inputs.reading))
-    sources = _read_sources(config, inputs, digests, table.entries, jobs, progress)
+    table = _frozen(lambda: load_table(root, "sources", sha(inputs.code, inputs.reading)))
     # The articles, and below the model, live until the end: out of the collector's sight,
     # they are never traversed again, here or in the forked workers (whose memory then
     # stays shared with this one). Planning 10,000 articles is a quarter faster so.
-    gc.freeze()
+    sources = _frozen(lambda: _read_sources(config, inputs, digests, table.entries, jobs, progress))
     kept = {
         source_key(inputs.code, inputs.reading, s, sources[s].digest): sources[s] for s in sources
     }
@@ -131,13 +152,12 @@ def _build(config: Config, output: Path, jobs: int, progress, background: Backgr
     background.run(save_table, root, "sources", table, kept)
     articles, errors = valid_articles(sources)
     if errors:
-        gc.unfreeze()
         save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
         raise BuildError(errors)
 
     # The last build's plan, as the preview keeps it: only what changed is modelled again.
     made_under = sha(inputs.code, inputs.config)
-    prior, search_records = load_prior(root, made_under, table.entries)
+    prior, search_records = _frozen(lambda: load_prior(root, made_under, table.entries))
     stories = prior.stories if prior is not None else ("", ())
     planned = plan_site(config, articles, sources, inputs, stories, prior, long_lived=True)
     del prior
@@ -194,7 +214,6 @@ def _build(config: Config, output: Path, jobs: int, progress, background: Backgr
             swap_in(staging, output, lambda old: background.run(shutil.rmtree, old, True))
             staging = None
     finally:
-        gc.unfreeze()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     pages = sum(1 for o in plan.keys if o.endswith(".html"))

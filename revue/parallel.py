@@ -7,6 +7,7 @@ the items' order, so the output never depends on which worker was faster.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -61,6 +62,7 @@ def run_all(
 def _start(task: tuple[Callable, object]) -> None:
     global _task
     _task = task
+    gc.enable()  # whether or not the parent paused its collector: a worker makes garbage
 
 
 def _run_chunk(chunk: Sequence[object]) -> list[object]:

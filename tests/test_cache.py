@@ -3,6 +3,7 @@ sequence of edits; killed builds leave the previous site; no-change builds write
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import random
@@ -406,6 +407,20 @@ def test_page_digests_tell_every_field_and_value_apart(project: Project) -> None
     digests = [page_digest(page) for page in variants]
     assert len(set(digests)) == len(variants)
     assert digests == [page_digest(page) for page in variants]  # stable
+
+
+def test_a_build_gives_back_the_objects_it_kept_from_the_collector(project: Project) -> None:
+    """The build freezes what it loads (builder._frozen); after a build, good or failed,
+    the collector runs again and sees every object."""
+    project.article("a", title="Alpha")
+    output = project.root / "_site"
+    for _ in range(2):  # a cold build, then one that loads the caches
+        build(load_config(project.root), output, jobs=1)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+    project.article("b", "date: demain\n", title="Beta")
+    with pytest.raises(BuildError):
+        build(load_config(project.root), output, jobs=1)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_a_parsed_article_holds_nothing_of_the_site_url(project: Project) -> None:

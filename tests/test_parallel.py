@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -20,6 +21,20 @@ def test_forked_results_come_in_the_items_order() -> None:
     done: list[int] = []
     assert list(run_all(_square, 1, items, 2, done.append)) == [1 + i * i for i in items]
     assert sum(done) == len(items)
+
+
+def _collecting(_: object, item: int) -> tuple[bool, int]:
+    return gc.isenabled(), os.getpid()
+
+
+def test_workers_collect_garbage_when_the_parent_paused_its_collector() -> None:
+    gc.disable()
+    try:
+        results = list(run_all(_collecting, None, list(range(8)), 2))
+    finally:
+        gc.enable()
+    assert all(enabled for enabled, _ in results)
+    assert os.getpid() not in {pid for _, pid in results}  # they ran in workers
 
 
 def _write(path: Path, text: str) -> None:
