@@ -78,15 +78,23 @@ class Progress:
         return done
 
 
-def build(config: Config, output: Path, jobs: int | None = None, progress=None) -> Report:
+def build(
+    config: Config,
+    output: Path,
+    jobs: int | None = None,
+    progress=None,
+    keep: list[object] | None = None,
+) -> Report:
     """Build the site into `output`, reusing `.revue-cache/`. Raises BuildError with every
-    problem found (the previous output is then left untouched)."""
+    problem found (the previous output is then left untouched). `keep`, when given,
+    receives the build's big objects (parsed articles, plan) instead of their being freed:
+    a process that ends right after can leave them to the system (build.py)."""
     # The caches are written by forked processes while the build goes on (the second core
     # is idle while planning; and this process's memory never holds a pickler's memo).
     with Background() as background:
         try:
             jobs, progress = jobs or default_jobs(), progress or Progress()
-            return _build(config, output, jobs, progress, background)
+            return _build(config, output, jobs, progress, background, keep)
         finally:
             gc.unfreeze()  # what the build kept out of the collector's sight, given back
 
@@ -107,7 +115,14 @@ def _frozen(load: Callable[[], Loaded]) -> Loaded:
             gc.enable()
 
 
-def _build(config: Config, output: Path, jobs: int, progress, background: Background) -> Report:
+def _build(
+    config: Config,
+    output: Path,
+    jobs: int,
+    progress,
+    background: Background,
+    keep: list[object] | None,
+) -> Report:
     """build(), with a Background to write the caches in."""
     root, output = config.root, output.resolve()
     remove_leftovers(output)
@@ -223,6 +238,8 @@ def _build(config: Config, output: Path, jobs: int, progress, background: Backgr
     store.output_dir = str(output)
     store.signature = plan_inputs
     save_store(root, store)
+    if keep is not None:
+        keep += (table, sources, plan, planned, store, records)
     return report
 
 

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .keys import FORMAT, sha
 
@@ -40,7 +41,7 @@ class Store:
 def load_pickle(
     path: Path,
     wanted: Callable[[object], bool] | None = None,
-    unpickler: type[pickle.Unpickler] = pickle.Unpickler,
+    unpickler: Callable[[BinaryIO], pickle.Unpickler] = pickle.Unpickler,
 ) -> object:
     """The pickled object in `path`, or None. With `wanted`, the file holds a header then
     the object: the object is read only when `wanted(header)` (with `unpickler`), and
@@ -145,7 +146,7 @@ def save_store(root: Path, store: Store) -> None:
 
 
 def dump_pickle(
-    path: Path, *objects: object, pickler: type[pickle.Pickler] = pickle.Pickler
+    path: Path, *objects: object, pickler: Callable[..., pickle.Pickler] = pickle.Pickler
 ) -> None:
     """Pickle the objects one after the other into `path`, atomically (complete or absent)."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

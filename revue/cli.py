@@ -19,12 +19,14 @@ from .lock import BuildLocked, build_lock
 COMMANDS = ("build", "import", "new", "check", "serve")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command in `argv` (default: build) and return the exit code."""
+def main(argv: list[str] | None = None, keep: list[object] | None = None) -> int:
+    """Run the command in `argv` (default: build) and return the exit code. `keep`, when
+    given, receives a build's big objects instead of their being freed (see build.py)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         argv.insert(0, "build")
     args = _parser().parse_args(argv)
+    args.keep = keep
     root = Path.cwd()
     try:
         return args.run(args, root)
@@ -124,7 +126,7 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
     try:
         with build_lock(output, on_wait=lambda line: print(line, file=sys.stderr)):
             started = time.monotonic()
-            report = build(config, output, args.jobs)
+            report = build(config, output, args.jobs, keep=args.keep)
             took = time.monotonic() - started
     except BuildLocked as error:
         print(error, file=sys.stderr)

@@ -14,11 +14,12 @@ taken: a missing or dropped plan means a build that models everything again.
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .cache import CACHE_DIR, dump_pickle, load_pickle
 from .keys import FORMAT
@@ -45,7 +46,8 @@ def save_prior(root: Path, key: str, plan: Plan, records: RecordMemo) -> None:
     kept = replace(plan, sources={}, static={}, manifest={}, keys={}, memo={})
     state = (kept, list(plan.memo.values()), list(records.by_entry.values()))
     header = {"format": FORMAT, "key": key}
-    dump_pickle(root / CACHE_DIR / FILE, header, state, pickler=_by_reference(refs))
+    pickler = functools.partial(_ByReference, refs=refs)
+    dump_pickle(root / CACHE_DIR / FILE, header, state, pickler=pickler)
 
 
 def load_prior(root: Path, key: str, table: Mapping[str, Source]) -> tuple[Plan | None, RecordMemo]:
@@ -57,7 +59,7 @@ def load_prior(root: Path, key: str, table: Mapping[str, Source]) -> tuple[Plan 
     found = load_pickle(
         root / CACHE_DIR / FILE,
         lambda h: isinstance(h, dict) and h.get("format") == FORMAT and h.get("key") == key,
-        unpickler=_resolving(table),
+        unpickler=functools.partial(_Resolving, table=table),
     )
     if not isinstance(found, tuple):
         return None, records
@@ -74,29 +76,37 @@ def _part(kind: int, key: str) -> object:
     raise RuntimeError("a stored plan is read with load_prior")
 
 
-def _by_reference(refs: Mapping[int, tuple[int, str]]) -> type[pickle.Pickler]:
+# Both classes are defined once, here: a class made per call around its table would be
+# cyclic garbage (a class refers to itself), and keep the whole table alive until the
+# collector's next full pass, which a build never reaches.
+
+
+class _ByReference(pickle.Pickler):
     """A Pickler writing the objects of `refs` (by id) as references to the table."""
 
-    class Pickler(pickle.Pickler):
-        def reducer_override(self, obj: object) -> object:
-            # Called once per object of a class of its own (not for str, tuple, dict...).
-            found = refs.get(id(obj))
-            return NotImplemented if found is None else (_part, found)
+    def __init__(self, stream: BinaryIO, *, refs: Mapping[int, tuple[int, str]], **options):
+        super().__init__(stream, **options)
+        self.refs = refs
 
-    return Pickler
+    def reducer_override(self, obj: object) -> object:
+        # Called once per object of a class of its own (not for str, tuple, dict...).
+        found = self.refs.get(id(obj))
+        return NotImplemented if found is None else (_part, found)
 
 
-def _resolving(table: Mapping[str, Source]) -> type[pickle.Unpickler]:
-    """An Unpickler resolving the references to the table; KeyError for a missing entry."""
+class _Resolving(pickle.Unpickler):
+    """An Unpickler resolving the references to `table`; KeyError for a missing entry."""
 
-    def part(kind: int, key: str) -> object:
-        source = table[key]
-        return source if kind == _SOURCE else source.article if kind == _ARTICLE else source.facts
+    def __init__(self, stream: BinaryIO, *, table: Mapping[str, Source]):
+        super().__init__(stream)
+        self.resolve = functools.partial(_resolve, table)  # not a method: no cycle
 
-    class Unpickler(pickle.Unpickler):
-        def find_class(self, module: str, name: str) -> object:
-            if module == __name__ and name == _part.__name__:
-                return part
-            return super().find_class(module, name)
+    def find_class(self, module: str, name: str) -> object:
+        if module == __name__ and name == _part.__name__:
+            return self.resolve
+        return super().find_class(module, name)
 
-    return Unpickler
+
+def _resolve(table: Mapping[str, Source], kind: int, key: str) -> object:
+    source = table[key]
+    return source if kind == _SOURCE else source.article if kind == _ARTICLE else source.facts

@@ -20,7 +20,7 @@ from conftest import REPO, Project
 from revue import builder
 from revue.assets import fingerprint
 from revue.builder import build
-from revue.cache import CACHE_DIR
+from revue.cache import CACHE_DIR, load_table
 from revue.config import article_names, load_config
 from revue.content import article_paths, load_articles
 from revue.dates import ArticleDate
@@ -30,11 +30,13 @@ from revue.keys import (
     context_digest,
     read_inputs,
     reading_digest,
+    sha,
     template_digests,
 )
 from revue.model import build_site
 from revue.output import read_static
-from revue.pipeline import build_files, plan_site, read_source, valid_articles
+from revue.pipeline import Source, build_files, plan_site, read_source, valid_articles
+from revue.prior import load_prior
 from revue.render import make_renderer, render_page
 from revue.serve.incremental import SourceCache, rebuild
 
@@ -673,6 +675,52 @@ def test_a_build_reuses_the_last_build_s_plan(
     assert entry.article is sources[a].article
     assert prior.sources[b].article.title == "Beta"
     assert tree(output) == clean_site(project.root)
+
+
+def test_build_py_ends_once_its_output_and_caches_are_written(project: Project) -> None:
+    """build.py leaves a build's objects to the system (os._exit): what it printed, the site
+    and the caches are all there when it has ended; an error still exits normally."""
+    project.article("a", title="Alpha")
+
+    def run() -> subprocess.CompletedProcess:
+        command = [sys.executable, str(REPO / "build.py"), "--jobs", "1"]
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered
+        return subprocess.run(command, cwd=project.root, capture_output=True, text=True, env=env)
+
+    for title in ("Beta", "Beta modifié"):  # a cold build, then one from the caches
+        project.article("b", title=title)
+        done = run()
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("Built 2 articles into _site/ (")
+        assert tree(project.root / "_site") == clean_site(project.root)
+    config = load_config(project.root)
+    inputs = read_inputs(config)
+    table = load_table(project.root, "sources", sha(inputs.code, inputs.reading))
+    assert len(table.entries) == 3  # b's two versions
+    prior, _ = load_prior(project.root, sha(inputs.code, inputs.config), table.entries)
+    assert prior is not None and prior.sources["content/articles/b.md"].article.title == (
+        "Beta modifié"
+    )
+    project.article("c", "date: demain\n", title="Gamma")
+    done = run()
+    assert done.returncode == 1 and "Build failed: 1 error" in done.stderr
+
+
+def test_a_build_leaves_nothing_alive_behind(project: Project) -> None:
+    """Once a build has returned, none of its parsed articles is still alive: nothing (a
+    class made per load, a cache) keeps them until the collector's next full pass."""
+    project.article("a", title="Alpha")
+    output = project.root / "_site"
+    build(load_config(project.root), output, jobs=1)
+    project.article("a", title="Alpha modifié")
+    gc.collect()
+    gc.disable()  # only what is still referenced counts
+    try:
+        build(load_config(project.root), output, jobs=1)
+        alive = [o for o in gc.get_objects() if isinstance(o, Source)]
+    finally:
+        gc.enable()
+    assert alive == []
 
 
 def test_a_stored_plan_is_dropped_when_its_articles_are_gone(
