@@ -157,6 +157,7 @@ def run_check(args: argparse.Namespace, root: Path) -> int:
     config, articles = _load(root)
     if args.explain:
         from .analysis.digest import build_digest
+        from .analysis.themes import score_themes
 
         digest = build_digest(articles, config)
         for article in articles:
@@ -164,7 +165,7 @@ def run_check(args: argparse.Namespace, root: Path) -> int:
             print(f"{article.path}")
             if article.themes:
                 print(f"  themes set in the frontmatter: {', '.join(article.themes)}")
-            for score in analysis.theme_scores:
+            for score in score_themes(article, config):
                 chosen = "✓" if score.score >= config.theme_min_score else " "
                 terms = ", ".join(f"{term} ×{count}" for term, count in score.matches) or "—"
                 print(f"  {chosen} {score.theme_id:<16} {score.score:>3}  {terms}")

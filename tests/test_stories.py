@@ -20,19 +20,18 @@ def analysis(slug: str, day: int, stems: list[str], **overrides) -> ArticleAnaly
     """An analysed article of the given lede stems, dated on day ordinal `day`."""
     lede = tuple(sorted(set(stems)))
     return ArticleAnalysis(
-        slug,
-        "Le Monde",
-        (day, day),
-        (),
-        (),
-        "",
-        False,
-        "",
-        (),
-        (),
-        (),
-        lede,
-        signature(lede),
+        slug=slug,
+        source="Le Monde",
+        days=(day, day),
+        theme_ids=(),
+        summary="",
+        summary_computed=False,
+        excerpt="",
+        quotes=(),
+        names=(),
+        persons=(),
+        lede=lede,
+        signature=signature(lede),
         **overrides,
     )
 

@@ -21,7 +21,7 @@ from .overrides import quote_key, texts
 from .plain import paragraphs, prose_sentences
 from .quotes import Quote, find_quotes
 from .summary import computed_summary, excerpt_of
-from .themes import ThemeScore, assign_themes, score_themes
+from .themes import assign_themes
 
 LEDE_STEMS = 60  # the title and the first content stems of the prose: what a story is about
 LEDE_MIN_STEMS = 20  # a short article's lede is its first half: a footer stays out of it
@@ -36,7 +36,6 @@ class ArticleAnalysis:
     source: str
     days: tuple[int, int]  # first and last day the article's date may mean
     theme_ids: tuple[str, ...]
-    theme_scores: tuple[ThemeScore, ...]
     summary: str
     summary_computed: bool
     excerpt: str
@@ -62,14 +61,12 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
     words += [stem for _, stems in prose_sentences(article.body) for stem in stems]
     lede = sorted(set(words[: min(LEDE_STEMS, max(LEDE_MIN_STEMS, len(words) // 2))]))
     overrides = article.overrides
-    scores = score_themes(article, config)
     quotes = _edited_quotes(find_quotes(article.body, article.lang), overrides)
     return ArticleAnalysis(
         slug=article.slug,
         source=article.source,
         days=day_range(article.date),
-        theme_ids=assign_themes(article, config, scores),
-        theme_scores=tuple(scores),
+        theme_ids=assign_themes(article, config),  # scored only when not set by hand
         summary=summary,
         summary_computed=not article.summary,
         excerpt=excerpt_of(article, summary),

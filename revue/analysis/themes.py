@@ -58,14 +58,12 @@ def _theme_terms(themes: tuple[Theme, ...]) -> tuple[tuple[tuple[str, tuple[str,
     return tuple(result)
 
 
-def assign_themes(
-    article: Article, config: Config, scores: list[ThemeScore] | None = None
-) -> tuple[str, ...]:
-    """The article's theme ids: its frontmatter's, else every theme scoring enough, in
-    config order. `scores` saves scoring again when the caller has them."""
+def assign_themes(article: Article, config: Config) -> tuple[str, ...]:
+    """The article's theme ids: its frontmatter's (then nothing is scored), else every
+    theme scoring enough, in config order."""
     if article.themes:
         return article.themes
-    scores = score_themes(article, config) if scores is None else scores
+    scores = score_themes(article, config)
     chosen = {s.theme_id for s in scores if s.score >= config.theme_min_score}
     return tuple(t.id for t in config.themes if t.id in chosen)
 
