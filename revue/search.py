@@ -14,7 +14,8 @@ of the URL once a shard holds half its target size, so that an edit, or a new ar
 changes one shard and leaves the others' cut points alone. The target size doubles as
 the site grows, keeping the number of shards the browser loads bounded. The oldest
 shard is the bundle at `pagefind/` with Pagefind's script and WebAssembly; every other
-shard is in `pagefind/<name>/` (its name a hash of its records), and `pagefind/shards.json`
+shard is in `pagefind/<name>/` (its name a hash of its oldest record's URL, so that an
+edit rewrites only the files whose bytes change), and `pagefind/shards.json`
 lists the bundles, newest dates first, so that the browser can sort by date across
 shards by taking them in order.
 
@@ -107,7 +108,7 @@ def search_files(
             found[key] = cache[key] = files
     for key in [key for key in cache if key not in found]:
         del cache[key]
-    return _bundle_files(keys, found)
+    return _bundle_files(keys, [_folder(records) for records in shards], found)
 
 
 def split_records(records: Records, shard_size: int = SHARD_SIZE) -> list[Records]:
@@ -165,10 +166,22 @@ def _index(records: Records, language: str, primary: bool) -> dict[str, bytes]:
     }
 
 
-def _bundle_files(keys: list[str], found: dict[str, dict[str, bytes]]) -> dict[str, bytes]:
-    """The site's files: the oldest shard at `pagefind/`, the others in folders named
-    after their key, and the list of bundles, newest first."""
-    folders = [""] + [f"{key[:12]}/" for key in keys[1:]]
+def _folder(records: Records) -> str:
+    """A shard's folder: a hash of its oldest record's URL, which stays the shard's while
+    its records change (a shard starts after the cut point ending the one before). Its
+    files are named by Pagefind after their bytes, but for `pagefind-entry.json`, which
+    Pagefind fetches with a cache-busting query: an edit rewrites only the files it
+    changes, and a browser never mixes two versions."""
+    url = str(records[-1]["url"]) if records else ""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:12] + "/"
+
+
+def _bundle_files(
+    keys: list[str], named: list[str], found: dict[str, dict[str, bytes]]
+) -> dict[str, bytes]:
+    """The site's files: the oldest shard at `pagefind/`, the others in their folders
+    (`named`, see _folder), and the list of bundles, newest first."""
+    folders = ["", *named[1:]]
     out = {
         f"{OUTPUT_DIR}/{folder}{name}": data
         for folder, key in zip(folders, keys, strict=True)

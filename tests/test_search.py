@@ -329,6 +329,32 @@ def test_an_edit_indexes_its_shard_only_and_gives_the_files_of_a_new_build(
     assert len(runs) == 7
 
 
+def test_an_edit_rewrites_only_the_files_of_its_shard_that_change(project) -> None:
+    """A shard keeps its folder while its records change (search._folder), and Pagefind
+    names its files after their bytes: the other records' fragments stay as they were."""
+    write_many(project, 20)
+    site, config = site_of(project)
+    before = search_files(site, config, shard_size=8)
+    project.article(
+        "2024-01-14-jour-14", title="Un titre changé", date="2024-01-14", source="Le Monde"
+    )
+    site, config = site_of(project)
+    after = search_files(site, config, shard_size=8)
+    folders = json.loads(after["pagefind/shards.json"])
+    assert folders == json.loads(before["pagefind/shards.json"]) and len(folders) > 1
+    changed = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+
+    def shard(name: str) -> str:
+        inside = name.removeprefix("pagefind/")
+        return next((f for f in folders if f and inside.startswith(f)), "")
+
+    assert {shard(n) for n in changed} == {shard(next(iter(changed)))}  # one shard's files
+    fragments = [n for n in changed if n.endswith(".pf_fragment")]
+    assert len(fragments) == 2  # the edited record's: the old one gone, the new one
+    same = [n for n in after if shard(n) == shard(fragments[0]) and n not in changed]
+    assert len([n for n in same if n.endswith(".pf_fragment")]) >= 5  # the other records'
+
+
 def test_a_cold_build_indexes_each_shard_once(project, monkeypatch: pytest.MonkeyPatch) -> None:
     write_many(project, 5)
     site, config = site_of(project)
