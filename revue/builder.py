@@ -29,7 +29,14 @@ from .cache import CACHE_DIR, Store, load_index, load_table, save_store, save_ta
 from .config import Config, article_names
 from .errors import BuildError, SourceError
 from .keys import context_digest, read_inputs, sha, source_key
-from .output import new_staging, remove_leftovers, stage_site, swap_in, write_staged
+from .output import (
+    new_staging,
+    remove_leftovers,
+    retire_later,
+    stage_site,
+    swap_in,
+    write_staged,
+)
 from .parallel import Background, default_jobs, run_all
 
 if TYPE_CHECKING:
@@ -125,7 +132,8 @@ def _build(
 ) -> Report:
     """build(), with a Background to write the caches in."""
     root, output = config.root, output.resolve()
-    remove_leftovers(output)
+    # What earlier builds left beside the output goes on the other core (see retire_later).
+    remove_leftovers(output, lambda old: background.run(shutil.rmtree, old, True))
     looked = time.time_ns()
     store = load_index(root)
     if store.output_dir != str(output):
@@ -225,8 +233,7 @@ def _build(
 
         if staging is not None or changed or removed or not output.is_dir():
             staging = stage_site(output, plan.keys, changed, on_written, staging, written)
-            # The old tree (all of the site's files) is removed on the other core.
-            swap_in(staging, output, lambda old: background.run(shutil.rmtree, old, True))
+            swap_in(staging, output, retire_later)
             staging = None
     finally:
         if staging is not None:

@@ -248,9 +248,28 @@ def test_a_killed_build_leaves_the_previous_site(project: Project) -> None:
     assert tree(output) == before or tree(output) == clean_site(project.root)
     build(config, output, jobs=1)
     assert tree(output) == clean_site(project.root)
-    # no staging folder left; the build lock's file (revue/lock.py) stays
-    assert [p.name for p in project.root.glob("._site.*")] == ["._site.lock"]
+    # no staging folder left; the build lock's file (revue/lock.py) stays, and the site
+    # that build replaced is retired beside the output for the next build to remove
+    names = sorted(p.name for p in project.root.glob("._site.*"))
+    assert names[0] == "._site.lock" and [n[:10] for n in names[1:]] == ["._site.old"]
     assert os.path.isdir(output)
+
+
+def test_each_build_removes_the_site_the_one_before_retired(project: Project) -> None:
+    project.article("a", title="Alpha")
+    output = project.root / "_site"
+    build(load_config(project.root), output, jobs=1)
+    assert not list(project.root.glob("._site.old-*"))  # nothing was replaced
+    retired: list[Path] = []
+    for title in ("Beta", "Gamma", "Delta"):
+        project.article("a", title=title)
+        build(load_config(project.root), output, jobs=1)
+        assert not any(path.exists() for path in retired)  # removed by this build
+        retired = list(project.root.glob("._site.old-*"))
+        assert len(retired) == 1 and (retired[0] / "articles/a/index.html").is_file()
+    assert tree(output) == clean_site(project.root)
+    build(load_config(project.root), output, jobs=1)  # nothing changed: nothing replaced
+    assert not list(project.root.glob("._site.old-*"))
 
 
 def test_cached_fragments_change_no_byte(project: Project) -> None:
