@@ -1,8 +1,9 @@
 """The build command's engine: read with the cache, plan, render what changed, write what
 changed, on every core.
 
-1. Article files are listed and stat'ed; a file whose (size, mtime, inode) is the one the
-   cache saw is not read again (unless it was modified within two seconds of that look).
+1. Article files are listed and stat'ed (revue/reading.py); a file whose (size, mtime,
+   inode) is the one the cache saw is not read again (unless it was modified within two
+   seconds of that look).
 2. If every input's hash (code, config, templates, static files, articles) is the last
    successful build's and the output folder still holds the files it wrote: nothing to do.
 3. Otherwise cached articles are looked up by key and the missing ones parsed and analysed
@@ -23,10 +24,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from .cache import CACHE_DIR, Store, load_index, load_table, save_store, save_table
-from .config import Config, article_names
+from .config import Config
 from .errors import BuildError, SourceError
 from .keys import context_digest, read_inputs, sha, source_key
 from .output import (
@@ -37,14 +38,11 @@ from .output import (
     swap_in,
     write_staged,
 )
-from .parallel import Background, default_jobs, run_all
-
-if TYPE_CHECKING:
-    from .pipeline import Source
+from .parallel import Background, default_jobs
+from .reading import read_sources, source_digests, stat_key
 
 Loaded = TypeVar("Loaded")
 
-UNREADABLE = "unreadable"  # the digest of an article file that could not be read
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PROGRESS_AFTER = 2.0  # seconds before progress lines appear
 PARALLEL_PAGES = 200  # render on every core from this many pages to render
@@ -64,11 +62,14 @@ class Report:
 
 
 class Progress:
-    """Prints `stage: n/total` lines on stderr once a build has run for a couple of seconds."""
+    """Prints `stage: n/total` lines on `stream` (stderr) once a build has run for `after`
+    seconds, when the stream is a terminal: a log or a pipe gets no progress, and what a
+    build prints never depends on how fast it ran."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, after: float = PROGRESS_AFTER):
         self.started = time.monotonic()
         self.stream = stream or sys.stderr
+        self.after = after if is_terminal(self.stream) else float("inf")
         self.last = 0.0
 
     def counter(self, stage: str, total: int) -> Callable[[int], None]:
@@ -78,11 +79,19 @@ class Progress:
             nonlocal count
             count += n
             now = time.monotonic()
-            if now - self.started >= PROGRESS_AFTER and (now - self.last >= 1 or count == total):
+            if now - self.started >= self.after and (now - self.last >= 1 or count == total):
                 self.last = now
                 print(f"  {stage}: {count}/{total}", file=self.stream, flush=True)
 
         return done
+
+
+def is_terminal(stream) -> bool:
+    """Whether `stream` is a terminal (where progress is shown)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
 
 
 def build(
@@ -140,7 +149,7 @@ def _build(
         store.outputs = {}
     inputs = read_inputs(config, known=store.templates)
     store.templates = {inputs.templates_id: dict(inputs.templates)}
-    digests, stats = _source_digests(config, store)
+    digests, stats = source_digests(config, store.stats)
     plan_inputs = sha(
         inputs.code,
         inputs.config,
@@ -166,7 +175,7 @@ def _build(
     # The articles, and below the model, live until the end: out of the collector's sight,
     # they are never traversed again, here or in the forked workers (whose memory then
     # stays shared with this one). Planning 10,000 articles is a quarter faster so.
-    sources = _frozen(lambda: _read_sources(config, inputs, digests, table.entries, jobs, progress))
+    sources = _frozen(lambda: read_sources(config, inputs, digests, table.entries, jobs, progress))
     kept = {
         source_key(inputs.code, inputs.reading, s, sources[s].digest): sources[s] for s in sources
     }
@@ -221,7 +230,7 @@ def _build(
                 changed[name] = result
             else:
                 stat = write_staged(staging, name, result, made)
-                records[name] = (records[name][0], digest, _stat_key(stat))
+                records[name] = (records[name][0], digest, stat_key(stat))
                 written.add(name)
         if problems:
             save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
@@ -229,7 +238,7 @@ def _build(
         removed = [o for o in store.outputs if o not in plan.keys]
 
         def on_written(name: str, stat: os.stat_result) -> None:
-            records[name] = (records[name][0], records[name][1], _stat_key(stat))
+            records[name] = (records[name][0], records[name][1], stat_key(stat))
 
         if staging is not None or changed or removed or not output.is_dir():
             staging = stage_site(output, plan.keys, changed, on_written, staging, written)
@@ -250,14 +259,10 @@ def _build(
     return report
 
 
-def _stat_key(stat: os.stat_result) -> tuple[int, int, int]:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
 def _same_file(path: Path | str, recorded: tuple[int, int, int] | None) -> bool:
     """Whether the file at `path` is still the one the cache recorded writing."""
     try:
-        return recorded is not None and _stat_key(os.stat(path)) == tuple(recorded)
+        return recorded is not None and stat_key(os.stat(path)) == tuple(recorded)
     except OSError:
         return False
 
@@ -286,60 +291,3 @@ def _static_digests(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def _source_digests(
-    config: Config, store: Store
-) -> tuple[dict[str, str], dict[str, tuple[int, int, int]]]:
-    """Each article file's hash (from the cache when its stat is unchanged), and its stat."""
-    digests: dict[str, str] = {}
-    stats: dict[str, tuple[int, int, int]] = {}
-    root = config.root
-    for shown in article_names(config):
-        path = f"{root}/{shown}"
-        try:
-            stat = _stat_key(os.stat(path))
-        except FileNotFoundError:
-            continue
-        stats[shown] = stat
-        known = store.stats.get(shown)
-        if known is not None and tuple(known[:3]) == stat:
-            digests[shown] = known[3]
-        else:
-            try:
-                with open(path, "rb") as stream:
-                    digests[shown] = sha(stream.read())
-            except OSError:  # unreadable for now: reported by _read_file, never kept
-                digests[shown] = UNREADABLE
-                del stats[shown]
-    return digests, stats
-
-
-def _read_sources(config, inputs, digests, cached, jobs, progress):
-    """Every article's Source by path (in path order): from the cache by key, else parsed
-    and analysed on every core."""
-    sources: dict[str, Source] = {}
-    missing: list[str] = []
-    for shown, digest in digests.items():
-        found = cached.get(source_key(inputs.code, inputs.reading, shown, digest))
-        sources[shown] = found  # type: ignore[assignment]  # keeps the path order
-        if found is None:
-            missing.append(shown)
-    counter = progress.counter("reading articles", len(missing))
-    forks = jobs if len(missing) >= PARALLEL_PAGES else 1
-    for shown, source in zip(
-        missing, run_all(_read_file, config, missing, forks, counter), strict=True
-    ):
-        sources[shown] = source
-    return sources
-
-
-def _read_file(config: Config, shown: str) -> Source:
-    from .pipeline import Source, read_source
-
-    try:
-        data = (config.root / shown).read_bytes()
-    except OSError as error:
-        problem = SourceError(shown, 0, f"cannot be read ({error.strerror}): check it")
-        return Source(UNREADABLE, None, (problem,))
-    return read_source(shown, data, config)

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from .builder import build
+from .builder import build, is_terminal
 from .config import load_config
 from .errors import BuildError
 from .lock import BuildLocked, build_lock
@@ -142,7 +142,7 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
         f"Built {report.articles} articles into {_shown(output, root)}/ ({report.pages} pages, "
         f"{report.files} files)."
     )
-    if took >= 2:  # long builds also show their progress
+    if took >= 2 and is_terminal(sys.stderr):  # as their progress: see builder.Progress
         print(
             f"  {took:.2f} s: {report.rendered} rendered, {report.written} written, "
             f"{report.removed} removed.",

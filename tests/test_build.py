@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import frontmatter
+
+from revue.builder import Progress
 
 BODY = """\
 Depuis février, OpenAI présente Sora aux studios d’Hollywood. Des réunions ont eu lieu avec
@@ -222,3 +225,18 @@ def test_two_builds_are_byte_identical(project, run_cli):
         if p.is_file()
     }
     assert one == two and len(one) > 10
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only_after_a_while() -> None:
+    shown, logged, early = Terminal(), io.StringIO(), Terminal()
+    for stream, after in ((shown, 0.0), (logged, 0.0), (early, 3600.0)):
+        done = Progress(stream, after).counter("rendering", 3)
+        done(1)
+        done(2)
+    assert shown.getvalue() == "  rendering: 1/3\n" + "  rendering: 3/3\n"
+    assert logged.getvalue() == "" and early.getvalue() == ""

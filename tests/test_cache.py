@@ -249,9 +249,10 @@ def test_a_killed_build_leaves_the_previous_site(project: Project) -> None:
     build(config, output, jobs=1)
     assert tree(output) == clean_site(project.root)
     # no staging folder left; the build lock's file (revue/lock.py) stays, and the site
-    # that build replaced is retired beside the output for the next build to remove
+    # that build replaced, if it replaced one (the killed build may have ended its work
+    # before it was killed), is retired beside the output for the next build to remove
     names = sorted(p.name for p in project.root.glob("._site.*"))
-    assert names[0] == "._site.lock" and [n[:10] for n in names[1:]] == ["._site.old"]
+    assert names[0] == "._site.lock" and [n[:10] for n in names[1:]] in ([], ["._site.old"])
     assert os.path.isdir(output)
 
 

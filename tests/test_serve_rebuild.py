@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from browser import edit, sample_project, write_article
 
-from revue import builder
+from revue import reading
 from revue.builder import build
 from revue.config import load_config
 from revue.serve import incremental
@@ -93,11 +93,8 @@ def test_adding_and_deleting_articles_update_the_lists(tmp_path: Path) -> None:
     assert third.built.files == full_build(root, None).built.files
 
 
-def test_only_changed_articles_are_parsed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = sample_project(tmp_path / "project")
-    first = full_build(root, None)
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the preview note the path of each article file it parses."""
     parsed: list[str] = []
     real = incremental.parse_article
 
@@ -106,6 +103,15 @@ def test_only_changed_articles_are_parsed_again(
         return real(shown, data, config)
 
     monkeypatch.setattr(incremental, "parse_article", counting)
+    return parsed
+
+
+def test_only_changed_articles_are_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_project(tmp_path / "project")
+    first = full_build(root, None)
+    parsed = count_parses(monkeypatch)
     beta = edit(root / "content/articles/2024-03-02-beta.md", "Le texte", "Un texte")
     second = rebuild(root, None, first.cache, [beta])
     assert parsed == ["content/articles/2024-03-02-beta.md"]
@@ -125,14 +131,7 @@ def test_a_first_build_takes_the_articles_the_build_command_parsed(
     root = sample_project(tmp_path / "project")
     uncached = full_build(root, "http://127.0.0.1:8000/").built.files
     build(load_config(root), root / "_site")  # published under site.toml's base_url
-    parsed: list[str] = []
-    real = incremental.parse_article
-
-    def counting(shown, data, config):
-        parsed.append(shown)
-        return real(shown, data, config)
-
-    monkeypatch.setattr(incremental, "parse_article", counting)
+    parsed = count_parses(monkeypatch)
     beta = edit(root / "content/articles/2024-03-02-beta.md", "Le texte", "Un texte")
     first = full_build(root, "http://127.0.0.1:8000/")
     assert parsed == ["content/articles/2024-03-02-beta.md"]  # edited after that build
@@ -151,7 +150,7 @@ def test_the_articles_a_first_build_parsed_are_kept_for_the_next(
     root = sample_project(tmp_path / "project")
     first = full_build(root, None).built.files
     monkeypatch.setattr(incremental, "parse_article", None)  # parsing would fail now
-    monkeypatch.setattr(builder, "_read_file", None)
+    monkeypatch.setattr(reading, "read_file", None)
     assert full_build(root, None).built.files == first
     assert build(load_config(root), root / "_site").articles == 3
 

@@ -1,0 +1,91 @@
+"""The build command's reading of the article files: which changed since the last build
+(by stat, then by hash), and each one's parsed Source, from the cache by key or parsed and
+analysed on every core."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from .config import Config, article_names
+from .errors import SourceError
+from .keys import Inputs, sha, source_key
+from .parallel import run_all
+
+if TYPE_CHECKING:
+    from .pipeline import Source
+
+UNREADABLE = "unreadable"  # the digest of an article file that could not be read
+PARALLEL_FILES = 200  # parse on every core from this many files to parse
+
+
+def stat_key(stat: os.stat_result) -> tuple[int, int, int]:
+    """What tells a file changed without reading it: (size, mtime in ns, inode)."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def source_digests(
+    config: Config, known: Mapping[str, tuple[int, int, int, str]]
+) -> tuple[dict[str, str], dict[str, tuple[int, int, int]]]:
+    """Each article file's hash (from `known`, the last build's (size, mtime, inode, hash)
+    by path, when its stat is unchanged), and its stat."""
+    digests: dict[str, str] = {}
+    stats: dict[str, tuple[int, int, int]] = {}
+    root = config.root
+    for shown in article_names(config):
+        path = f"{root}/{shown}"
+        try:
+            stat = stat_key(os.stat(path))
+        except FileNotFoundError:
+            continue
+        stats[shown] = stat
+        found = known.get(shown)
+        if found is not None and tuple(found[:3]) == stat:
+            digests[shown] = found[3]
+        else:
+            try:
+                with open(path, "rb") as stream:
+                    digests[shown] = sha(stream.read())
+            except OSError:  # unreadable for now: reported by read_file, never kept
+                digests[shown] = UNREADABLE
+                del stats[shown]
+    return digests, stats
+
+
+def read_sources(
+    config: Config,
+    inputs: Inputs,
+    digests: Mapping[str, str],
+    cached: Mapping[str, Source],
+    jobs: int,
+    progress,
+) -> dict[str, Source]:
+    """Every article's Source by path (in path order): from the cache by key, else parsed
+    and analysed on every core."""
+    sources: dict[str, Source] = {}
+    missing: list[str] = []
+    for shown, digest in digests.items():
+        found = cached.get(source_key(inputs.code, inputs.reading, shown, digest))
+        sources[shown] = found  # type: ignore[assignment]  # keeps the path order
+        if found is None:
+            missing.append(shown)
+    counter = progress.counter("reading articles", len(missing))
+    forks = jobs if len(missing) >= PARALLEL_FILES else 1
+    for shown, source in zip(
+        missing, run_all(read_file, config, missing, forks, counter), strict=True
+    ):
+        sources[shown] = source
+    return sources
+
+
+def read_file(config: Config, shown: str) -> Source:
+    """One article file parsed and analysed (an error naming it when it cannot be read)."""
+    from .pipeline import Source, read_source
+
+    try:
+        data = (config.root / shown).read_bytes()
+    except OSError as error:
+        problem = SourceError(shown, 0, f"cannot be read ({error.strerror}): check it")
+        return Source(UNREADABLE, None, (problem,))
+    return read_source(shown, data, config)
