@@ -51,15 +51,17 @@ def test_files_created_and_deleted_within_a_batch_are_dropped(tmp_path: Path) ->
     assert lasting(batch) == {kept}
 
 
-def _collect(root: Path, stop: threading.Event, into: list[set[str]]) -> threading.Thread:
+def _collect(
+    root: Path, stop: threading.Event, into: list[set[str]], step: int = 200
+) -> threading.Thread:
     """Watch `root` in a thread, appending each batch of changes to `into`.
 
-    Changes end a burst after 200 ms of quiet here (5 ms when serving), so that a slow
+    Changes end a burst after `step` ms of quiet here (5 ms when serving), so that a slow
     test machine does not split the bursts of these tests.
     """
 
     def run() -> None:
-        for batch in watch_sources(root, root / "_site", stop, step=200):
+        for batch in watch_sources(root, root / "_site", stop, step=step):
             into.append({p.relative_to(root).as_posix() for p in batch})
 
     thread = threading.Thread(target=run, daemon=True)
@@ -73,7 +75,7 @@ def test_a_burst_of_saves_is_one_batch_and_editor_files_are_ignored(tmp_path: Pa
     (root / "_site").mkdir()
     batches: list[set[str]] = []
     stop = threading.Event()
-    thread = _collect(root, stop, batches)
+    thread = _collect(root, stop, batches, step=600)  # a loaded machine may stall 200 ms
     try:
         article = root / "content/articles/2024-03-01-alpha.md"
         for name in (".2024-03-01-alpha.md.swp", "4913", "2024-03-01-alpha.md~", ".#x.md"):
@@ -87,7 +89,7 @@ def test_a_burst_of_saves_is_one_batch_and_editor_files_are_ignored(tmp_path: Pa
         deadline = time.time() + 5
         while not batches and time.time() < deadline:
             time.sleep(0.05)
-        time.sleep(0.5)
+        time.sleep(1.2)  # a second batch would have come by now
     finally:
         stop.set()
         thread.join(timeout=5)
