@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import CACHE_DIR, Store, load_index, load_table, save_store, save_table
+from .cache import CACHE_DIR, Store, load_index, save_store
 from .config import Config
 from .errors import BuildError, SourceError
-from .keys import context_digest, read_inputs, sha, source_key
+from .keys import context_digest, read_inputs, sha
 from .output import (
     new_staging,
     remove_leftovers,
@@ -39,7 +39,7 @@ from .output import (
     write_staged,
 )
 from .parallel import Background, default_jobs
-from .reading import read_sources, source_digests, stat_key
+from .reading import StoredSources, read_sources, source_digests, stat_key
 
 Loaded = TypeVar("Loaded")
 
@@ -171,17 +171,14 @@ def _build(
 
     # Under another code or config every entry is stale: the table is then not even loaded.
     # (The preview, served from another URL, reads the same table: the URL is not in it.)
-    table = _frozen(lambda: load_table(root, "sources", sha(inputs.code, inputs.reading)))
+    stored = _frozen(lambda: StoredSources.load(config, inputs.code))
     # The articles, and below the model, live until the end: out of the collector's sight,
     # they are never traversed again, here or in the forked workers (whose memory then
     # stays shared with this one). Planning 10,000 articles is a quarter faster so.
-    sources = _frozen(lambda: read_sources(config, inputs, digests, table.entries, jobs, progress))
-    kept = {
-        source_key(inputs.code, inputs.reading, s, sources[s].digest): sources[s] for s in sources
-    }
+    sources = _frozen(lambda: read_sources(config, digests, stored, jobs, progress))
     stats = {s: (*stats[s], sources[s].digest) for s in sources if s in stats}
     store.stats = {s: v for s, v in stats.items() if looked - v[1] > RACY_NS}
-    background.run(save_table, root, "sources", table, kept)
+    background.run(stored.keep, config, sources)
     articles, errors = valid_articles(sources)
     if errors:
         save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
@@ -189,7 +186,7 @@ def _build(
 
     # The last build's plan, as the preview keeps it: only what changed is modelled again.
     made_under = sha(inputs.code, inputs.config)
-    prior, search_records = _frozen(lambda: load_prior(root, made_under, table.entries))
+    prior, search_records = _frozen(lambda: load_prior(root, made_under, stored.table.entries))
     stories = prior.stories if prior is not None else ("", ())
     planned = plan_site(config, articles, sources, inputs, stories, prior, long_lived=True)
     del prior
@@ -255,7 +252,7 @@ def _build(
     store.signature = plan_inputs
     save_store(root, store)
     if keep is not None:
-        keep += (table, sources, plan, planned, store, records)
+        keep += (stored, sources, plan, planned, store, records)
     return report
 
 

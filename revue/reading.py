@@ -1,16 +1,18 @@
-"""The build command's reading of the article files: which changed since the last build
-(by stat, then by hash), and each one's parsed Source, from the cache by key or parsed and
-analysed on every core."""
+"""The reading of the article files: which changed since the last build (by stat, then by
+hash), and each one's parsed Source, from the parsed-articles table by key (shared by the
+build command and the preview) or parsed and analysed on every core."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .cache import Table, load_table, save_table
 from .config import Config, article_names
 from .errors import SourceError
-from .keys import Inputs, sha, source_key
+from .keys import reading_digest, sha, source_key
 from .parallel import run_all
 
 if TYPE_CHECKING:
@@ -23,6 +25,38 @@ PARALLEL_FILES = 200  # parse on every core from this many files to parse
 def stat_key(stat: os.stat_result) -> tuple[int, int, int]:
     """What tells a file changed without reading it: (size, mtime in ns, inode)."""
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@dataclass(frozen=True)
+class StoredSources:
+    """The parsed-articles table kept in `.revue-cache/` under one code and config
+    (`reading`: keys.reading_digest; the site's URL is not in it), which the build command
+    and the preview both read and write."""
+
+    table: Table
+    code: str
+    reading: str
+
+    @classmethod
+    def load(cls, config: Config, code: str) -> StoredSources:
+        """The table for this code and config (empty when there is none: only the file's
+        header is read when it was made under another code or config)."""
+        reading = reading_digest(config)
+        return cls(load_table(config.root, "sources", sha(code, reading)), code, reading)
+
+    def find(self, shown: str, digest: str) -> Source | None:
+        """The article file at `shown` whose bytes hash to `digest`, as parsed, or None."""
+        return self.table.entries.get(source_key(self.code, self.reading, shown, digest))
+
+    def keep(self, config: Config, articles: Mapping[str, Source]) -> None:
+        """Store the articles in the table when some are not in it yet (those parsed here),
+        for the next build or preview."""
+        live = {
+            source_key(self.code, self.reading, shown, parsed.digest): parsed
+            for shown, parsed in articles.items()
+            if parsed.digest
+        }
+        save_table(config.root, "sources", self.table, live)
 
 
 def source_digests(
@@ -55,18 +89,17 @@ def source_digests(
 
 def read_sources(
     config: Config,
-    inputs: Inputs,
     digests: Mapping[str, str],
-    cached: Mapping[str, Source],
+    stored: StoredSources,
     jobs: int,
     progress,
 ) -> dict[str, Source]:
-    """Every article's Source by path (in path order): from the cache by key, else parsed
+    """Every article's Source by path (in path order): from the table by key, else parsed
     and analysed on every core."""
     sources: dict[str, Source] = {}
     missing: list[str] = []
     for shown, digest in digests.items():
-        found = cached.get(source_key(inputs.code, inputs.reading, shown, digest))
+        found = stored.find(shown, digest)
         sources[shown] = found  # type: ignore[assignment]  # keeps the path order
         if found is None:
             missing.append(shown)

@@ -24,11 +24,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..cache import Table, load_table, save_table
 from ..config import Config, load_config
 from ..content import article_paths, parse_article
 from ..errors import BuildError, SourceError
-from ..keys import code_version, read_inputs, reading_digest, sha, source_key
+from ..keys import code_version, read_inputs, sha
 from ..parallel import default_jobs, run_all
 from ..pipeline import (
     Plan,
@@ -40,6 +39,7 @@ from ..pipeline import (
     valid_articles,
     with_site_files,
 )
+from ..reading import StoredSources
 from ..render import Renderer, make_renderer
 from ..search import Cache as SearchCache
 from ..search import RecordMemo, search_files
@@ -239,36 +239,6 @@ def refresh_articles(
     for (shown, _), parsed in zip(fresh, run_all(_read, config, fresh, jobs), strict=True):
         articles[shown] = parsed
     return SourceCache(config, articles)
-
-
-@dataclass(frozen=True)
-class StoredSources:
-    """The parsed-articles table the build command keeps in `.revue-cache/` (revue/builder.py)
-    under one code and config (`reading`: keys.reading_digest)."""
-
-    table: Table
-    code: str
-    reading: str
-
-    @classmethod
-    def load(cls, config: Config, code: str) -> StoredSources:
-        """The table for this code and config (empty when there is none)."""
-        reading = reading_digest(config)
-        return cls(load_table(config.root, "sources", sha(code, reading)), code, reading)
-
-    def find(self, shown: str, digest: str) -> Parsed | None:
-        """The article file at `shown` whose bytes hash to `digest`, as parsed, or None."""
-        return self.table.entries.get(source_key(self.code, self.reading, shown, digest))
-
-    def keep(self, config: Config, articles: Mapping[str, Parsed]) -> None:
-        """Store the articles in the table when some are not in it yet (those parsed here),
-        for the next build or preview."""
-        live = {
-            source_key(self.code, self.reading, shown, parsed.digest): parsed
-            for shown, parsed in articles.items()
-            if parsed.digest
-        }
-        save_table(config.root, "sources", self.table, live)
 
 
 def _edited_articles(
