@@ -26,8 +26,10 @@ from revue.content import article_paths, load_articles
 from revue.dates import ArticleDate
 from revue.errors import BuildError
 from revue.keys import (
+    LIBRARIES,
     config_digest,
     context_digest,
+    installed_version,
     read_inputs,
     reading_digest,
     sha,
@@ -224,6 +226,15 @@ def test_context_digests_cover_every_value() -> None:
     assert context_digest({"x": {1, 2}}) == context_digest({"x": {2, 1}})
     with pytest.raises(TypeError):
         context_digest(object())
+
+
+def test_the_code_version_reads_each_library_s_installed_version() -> None:
+    from importlib import metadata
+
+    for name in (*LIBRARIES, "pagefind_bin_extended"):
+        assert installed_version(name) == metadata.version(name), name
+    assert installed_version("Markdown_It.PY") == metadata.version("markdown-it-py")
+    assert installed_version("no-such-library-here") == ""
 
 
 def test_a_killed_build_leaves_the_previous_site(project: Project) -> None:
