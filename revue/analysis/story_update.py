@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .article import ArticleAnalysis
-from .minhash import BAND_ROWS, SIGNATURE_SIZE, WINDOW
+from .minhash import BAND_ROWS, SIGNATURE_SIZE, WINDOW, sorted_unique
 from .stories import (
     STORY_MAX_DAYS,
     date_order,
@@ -213,7 +213,7 @@ class _Buckets:
             if (self.matrix[found, columns] != self.matrix[owner, columns]).any():
                 raise _Collision
         keep = last[found] >= first[owner] - STORY_MAX_DAYS
-        pairs = np.unique(owner[keep] * len(self.place[0]) + found[keep])
+        pairs = sorted_unique(owner[keep] * len(self.place[0]) + found[keep])
         owner, found = np.divmod(pairs, len(self.place[0]))
         bounds = np.searchsorted(owner, items, side="left").tolist()
         ends = np.searchsorted(owner, items, side="right").tolist()
