@@ -21,9 +21,8 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -165,8 +164,6 @@ def _build(
         return Report(articles, files, pages, 0, 0, 0)
 
     # Imported here: a build with nothing to do needs neither Jinja nor Markdown.
-    from concurrent.futures import ThreadPoolExecutor
-
     from .pipeline import plan_site, render_outputs, valid_articles, with_site_files
     from .prior import load_prior, save_prior
     from .render import make_renderer
@@ -194,33 +191,20 @@ def _build(
     planned = plan_site(config, articles, sources, inputs, stories, prior, long_lived=True)
     del prior
     search = FolderCache(root / CACHE_DIR / "search")
+    plan = with_site_files(planned, config, search, jobs, search_records)
+    # Kept whatever comes next: a plan of these articles, for the next build to reuse.
+    background.run(save_prior, root, made_under, planned, search_records)
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)
-    stale = [o for o, key in planned.keys.items() if not _unchanged(o, key, output, store)]
+    stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages (long lists are paginated: no page is long).
     forks = jobs if len(stale) >= PARALLEL_PAGES else 1
     gc.freeze()  # the model too
     # Entry cards rendered by a worker stay there: pages are paginated, so the few a later
     # build renders again cost less than keeping them all (in memory, then on disk).
     counter = progress.counter("rendering", len(stale))
-    done_pages: Iterable[tuple[str, bytes | SourceError]]
-    if forks == 1:  # a few pages, rendered here while Pagefind indexes on the other core
-        with ThreadPoolExecutor(1) as indexer:
-            indexing = indexer.submit(
-                with_site_files, planned, config, search, jobs, search_records
-            )
-            done_pages = list(render_outputs(planned, config, renderer, stale, 1, counter, False))
-            plan = indexing.result()
-    else:  # every core renders: the index first (no thread runs while workers fork)
-        plan = with_site_files(planned, config, search, jobs, search_records)
-        done_pages = render_outputs(plan, config, renderer, stale, forks, counter, False)
-    # Kept whatever comes next: a plan of these articles, for the next build to reuse.
-    background.run(save_prior, root, made_under, planned, search_records)
-    indexed = [o for o in plan.keys if o not in planned.keys]
-    indexed = [o for o in indexed if not _unchanged(o, plan.keys[o], output, store)]
-    stale += indexed
-    rendered = chain(done_pages, render_outputs(plan, config, renderer, indexed))
+    rendered = render_outputs(plan, config, renderer, stale, forks, counter, keep_fragments=False)
     # Many files are written as they come (bounded memory); a few are kept until the end,
     # so that a build whose pages all come out the same writes nothing.
     staging = new_staging(output) if len(stale) >= STREAM_FROM else None
