@@ -8,6 +8,7 @@ cross-article steps (revue/analysis/digest.py) take a list of these.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -71,8 +72,10 @@ def analyse_article(article: Article, config: Config) -> ArticleAnalysis:
         summary_computed=not article.summary,
         excerpt=excerpt_of(article, summary),
         quotes=quotes,
-        names=tuple(sorted(mentions(text))),
-        persons=tuple(sorted(set(person_names(text)))),
+        # Interned: a corpus names the same people again and again, and the cache's pickles
+        # then hold (and load) each name once per batch of articles instead of once each.
+        names=tuple(sorted(map(sys.intern, mentions(text)))),
+        persons=tuple(sorted(set(map(sys.intern, person_names(text))))),
         lede=tuple(lede),
         signature=signature(lede),
         same_story=texts(overrides, "same_story"),
