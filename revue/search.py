@@ -49,9 +49,9 @@ OUTPUT_DIR = "pagefind"
 SHARD_LIST = "shards.json"
 # Records per shard, on average, while the site has at most SHARD_SIZE * MAX_SHARDS
 # articles; the size doubles for each doubling beyond, so that the cut points of one size
-# are among those of the half size, and a site has 15 to 30 shards once it has 1,440
-# articles. At 1,000 articles: 10 shards of 72 to 144 records, each indexed again in about
-# 0.1 s; at 10,000: 26 shards of 290 to 580 records, each indexed again in 0.3 to 0.7 s,
+# are among those of the half size: from 1,440 articles on, a site has 15 to 30 shards.
+# At 1,000 articles: 10 shards of 72 to 144 records, each indexed again in about 0.1 s;
+# at 10,000: 26 shards of 290 to 580 records, each indexed again in 0.3 to 0.7 s,
 # and a search that loads about as fast as with one bundle on a slow phone (README,
 # « Shards »; benchmarks/search_index.py).
 SHARD_SIZE = 96
