@@ -82,13 +82,17 @@ def _write(stream, messages: list[dict[str, object]]) -> None:
 
 
 def _answers(stream) -> Iterator[dict]:
-    """Decode Pagefind's answers as they arrive, until its output ends."""
-    pending = b""
+    """Decode Pagefind's answers as they arrive, until its output ends. Only each new chunk
+    is searched for the separator: the last answer (the files) is megabytes long."""
+    pending: list[bytes] = []
     while chunk := stream.read1(_READ_SIZE):
-        pending += chunk
-        *complete, pending = pending.split(b",")
-        for message in complete:
-            yield json.loads(base64.b64decode(message))
+        *complete, rest = chunk.split(b",")
+        if complete:
+            complete[0] = b"".join([*pending, complete[0]])
+            pending = []
+            for message in complete:
+                yield json.loads(base64.b64decode(message))
+        pending.append(rest)
 
 
 def _executable() -> Path:

@@ -3,7 +3,9 @@ what is indexed, what is left out, determinism, the files written and the forms.
 
 from __future__ import annotations
 
+import base64
 import json
+import random
 import re
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from revue.content import load_articles
 from revue.errors import BuildError
 from revue.markdown import make_markdown
 from revue.model import build_site
-from revue.pagefind import _pack, _unpack, sorted_filters
+from revue.pagefind import _answers, _pack, _unpack, sorted_filters
 from revue.search import (
     FolderCache,
     plain_text,
@@ -377,3 +379,22 @@ def test_folder_cache_keeps_values_in_files(tmp_path: Path) -> None:
     assert cache.get("a") is None
     with pytest.raises(KeyError):
         del cache["b"]
+
+
+class ChunkedStream:
+    """Bytes read back in chunks of random sizes, as a pipe gives them."""
+
+    def __init__(self, data: bytes, seed: int) -> None:
+        self.data, self.at, self.random = data, 0, random.Random(seed)
+
+    def read1(self, size: int) -> bytes:
+        chunk = self.data[self.at : self.at + min(size, self.random.randint(1, 70_000))]
+        self.at += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pagefind_s_answers_are_read_whole_however_the_pipe_cuts_them(seed: int) -> None:
+    messages = [{"message_id": n, "payload": {"text": "é" * (n * 9_000)}} for n in range(40)]
+    data = b"".join(base64.b64encode(json.dumps(m).encode()) + b"," for m in messages)
+    assert list(_answers(ChunkedStream(data, seed))) == messages
