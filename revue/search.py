@@ -49,12 +49,12 @@ OUTPUT_DIR = "pagefind"
 SHARD_LIST = "shards.json"
 # Records per shard, on average, while the site has at most SHARD_SIZE * MAX_SHARDS
 # articles; the size doubles for each doubling beyond, so that the cut points of one size
-# are among those of the half size: from 1,440 articles on, a site has 15 to 30 shards.
-# At 1,000 articles: 10 shards of 72 to 144 records, each indexed again in about 0.1 s;
-# at 10,000: 26 shards of 290 to 580 records, each indexed again in 0.3 to 0.7 s,
-# and a search that loads about as fast as with one bundle on a slow phone (README,
-# « Shards »; benchmarks/search_index.py).
-SHARD_SIZE = 96
+# are among those of the half size. At 10,000 articles: 26 shards of 290 to 580 records,
+# each indexed again in 0.3 to 0.7 s, and a search that loads about as fast as with one
+# bundle on a slow phone. Smaller shards make an edit cheaper but the search slower where
+# the site is small: at 1,000 articles, 11 shards of ~96 records instead of 4 made a slow
+# phone's first search 0.2 s slower (benchmarks/search_phone.py; README, « Shards »).
+SHARD_SIZE = 384
 MAX_SHARDS = 30
 # Pagefind's files the search page loads, once for all shards: its script, its worker
 # and the WebAssembly of the site's language. The bundled UIs, the highlight script, the
