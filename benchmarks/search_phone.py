@@ -3,8 +3,9 @@ bundles: Debian's Chromium (driven by Playwright), the CPU slowed 4× and 100 ms
 every request, a new browser context (empty cache) for each run.
 
 A corpus of `--articles` articles (benchmarks/corpus.py) is built once, served over HTTP
-from 127.0.0.1; its search index is then rewritten with each `--shard-sizes` target size
-(`revue.search.search_files`, as a build would make it for that size; 0 for one bundle).
+from 127.0.0.1 (tests/crawl.py); its search index is then rewritten with each
+`--shard-sizes` target size (`revue.search.search_files`, as a build would make it for
+that size; 0 for one bundle).
 For each size, prints the bundles and the median over `--runs` of: the page opened with a
 query in its address until the results are shown (Pagefind loaded, every bundle merged,
 searched), then a theme chosen until the filtered results are shown.
@@ -15,18 +16,13 @@ searched), then a theme chosen until the filtered results are shown.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import json
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,30 +33,11 @@ from revue.config import load_config  # noqa: E402
 from revue.content import load_articles  # noqa: E402
 from revue.model import build_site  # noqa: E402
 from revue.search import search_files  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.crawl import serve  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 QUERY = "studios"
 SHOWN = "document.getElementById('statut').textContent"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """`folder` served at http://127.0.0.1:PORT/ while the block runs; yields that URL."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def write_index(root: Path, output: Path, shard_size: int) -> int:
@@ -120,12 +97,10 @@ def main() -> None:
         write_corpus(root, args.articles)
         output = root / "_site"
         output.mkdir()
-        with served(output) as url, sync_playwright() as playwright:
+        with serve(output) as url, sync_playwright() as playwright:
             build = [sys.executable, str(REPO / "build.py"), "build", "--base-url", url]
             subprocess.run(build, cwd=root, check=True, capture_output=True)
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"]
-            )
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             print(f"{args.articles} articles, query « {QUERY} », CPU ×4 slower, +100 ms a request")
             print("| records a shard | bundles | query shown, s | then a theme, s |")
             print("|---:|---:|---:|---:|")
