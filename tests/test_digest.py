@@ -347,3 +347,44 @@ def test_minhash_signature_is_the_integer_formula():
             else ()
         )
         assert signature(tokens) == b"".join(v.to_bytes(8, "little") for v in expected)
+
+
+def test_candidate_pairs_are_every_pair_sharing_a_band_within_the_window():
+    """candidate_pairs equals a brute force: each bucket of a band pairs its members (in
+    index order) with their next `window` ones; the union over bands, each pair once,
+    sorted by later item then earlier. Enough items and bands that the pairs are merged
+    from several batches (MERGE_BANDS)."""
+    import random
+
+    from revue.analysis.minhash import BAND_ROWS, SIGNATURE_SIZE, candidate_pairs, signature
+
+    chooser = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(40)]
+    signatures = [signature(chooser.sample(vocabulary, 12)) for _ in range(60)] + [b""]
+    window = 3
+    expected: set[tuple[int, int]] = set()
+    for band in range(0, SIGNATURE_SIZE * 8, BAND_ROWS * 8):
+        buckets: dict[bytes, list[int]] = {}
+        for n, sig in enumerate(signatures):
+            if sig:
+                buckets.setdefault(sig[band : band + BAND_ROWS * 8], []).append(n)
+        for members in buckets.values():
+            for k, i in enumerate(members):
+                expected.update((i, j) for j in members[k + 1 : k + 1 + window])
+    first, later = candidate_pairs(signatures, window)
+    assert list(zip(first.tolist(), later.tolist(), strict=True)) == sorted(
+        expected, key=lambda pair: (pair[1], pair[0])
+    )
+    assert len(expected) > 100  # a test that pairs something
+
+
+def test_merged_unique_is_the_sorted_union():
+    import numpy as np
+
+    from revue.analysis.minhash import merged_unique
+
+    chooser = np.random.default_rng(3)
+    for size in (0, 1, 50, 5000):
+        first = np.unique(chooser.integers(0, 2 * size + 1, size))
+        second = np.unique(chooser.integers(0, 2 * size + 1, size // 2 + 1))
+        assert merged_unique(first, second).tolist() == np.union1d(first, second).tolist()
