@@ -91,26 +91,23 @@ def candidate_pairs(
                 first, second = first[mask], second[mask]
             codes.append(second * count + first)  # sorts by later item, then earlier
         if len(codes) >= MERGE_BANDS * window or band + BAND_ROWS >= SIGNATURE_SIZE:
-            unique = merged_unique(unique, sorted_unique(np.concatenate(codes)))  # bounded
+            unique = merged_unique(unique, sorted_unique(np.concatenate(codes)))  # bounded memory
             codes = []
     later = (unique // count).astype(np.int32)
     return (unique - later.astype(np.int64) * count).astype(np.int32), later
 
 
-def sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray, kind: str = "quicksort") -> np.ndarray:
     """The distinct values, sorted: np.unique without its overhead (nor its import of
-    numpy.ma, a fiftieth of a second). Sorts `values` in place: pass a temporary."""
-    values.sort()
+    numpy.ma, a fiftieth of a second). Sorts `values` in place (with numpy's sort `kind`):
+    pass a temporary."""
+    values.sort(kind=kind)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
 
 
 def merged_unique(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The distinct values of two sorted arrays of distinct values, sorted. A stable sort
     (timsort) of the two joined finds the two runs and merges them in linear time, where
-    sorting everything again would not (at 10,000 articles, the eight batches of a cold
-    story grouping took 0.8 s so, 0.2 s now)."""
-    if not first.size:
-        return second
-    values = np.concatenate([first, second])
-    values.sort(kind="stable")
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+    sorting everything again would not (at 10,000 articles, candidate_pairs took 0.85 s
+    when it sorted all the pairs kept with each batch, 0.40 s so)."""
+    return sorted_unique(np.concatenate([first, second]), kind="stable")
