@@ -19,7 +19,6 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,12 +38,12 @@ from .output import (
     write_staged,
 )
 from .parallel import Background, default_jobs
+from .progress import Progress
 from .reading import StoredSources, read_sources, source_digests, stat_key
 
 Loaded = TypeVar("Loaded")
 
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
-PROGRESS_AFTER = 2.0  # seconds before progress lines appear
 PARALLEL_PAGES = 200  # render on every core from this many pages to render
 STREAM_FROM = 500  # from this many outputs to render, write them as they come
 
@@ -61,39 +60,6 @@ class Report:
     removed: int
 
 
-class Progress:
-    """Prints `stage: n/total` lines on `stream` (stderr) once a build has run for `after`
-    seconds, when the stream is a terminal: a log or a pipe gets no progress, and what a
-    build prints never depends on how fast it ran."""
-
-    def __init__(self, stream=None, after: float = PROGRESS_AFTER):
-        self.started = time.monotonic()
-        self.stream = stream or sys.stderr
-        self.after = after if is_terminal(self.stream) else float("inf")
-        self.last = 0.0
-
-    def counter(self, stage: str, total: int) -> Callable[[int], None]:
-        count = 0
-
-        def done(n: int) -> None:
-            nonlocal count
-            count += n
-            now = time.monotonic()
-            if now - self.started >= self.after and (now - self.last >= 1 or count == total):
-                self.last = now
-                print(f"  {stage}: {count}/{total}", file=self.stream, flush=True)
-
-        return done
-
-
-def is_terminal(stream) -> bool:
-    """Whether `stream` is a terminal (where progress is shown)."""
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # no such method, or a closed stream
-        return False
-
-
 def build(
     config: Config,
     output: Path,
@@ -107,12 +73,14 @@ def build(
     a process that ends right after can leave them to the system (build.py)."""
     # The caches are written by forked processes while the build goes on (the second core
     # is idle while planning; and this process's memory never holds a pickler's memo).
+    progress = progress or Progress()
     with Background() as background:
         try:
-            jobs, progress = jobs or default_jobs(), progress or Progress()
-            return _build(config, output, jobs, progress, background, keep)
+            report = _build(config, output, jobs or default_jobs(), progress, background, keep)
         finally:
             gc.unfreeze()  # what the build kept out of the collector's sight, given back
+    progress.step("waiting for the caches' writers")
+    return report
 
 
 def _frozen(load: Callable[[], Loaded]) -> Loaded:
@@ -157,7 +125,9 @@ def _build(
         context_digest(_static_digests(config.root / "static")),
         context_digest(digests),
     )
+    progress.step("index, inputs and file stats")
     if plan_inputs == store.signature and _outputs_intact(output, store):
+        progress.step("output files' stats")
         files = len(store.outputs)
         pages = sum(1 for o in store.outputs if o.endswith(".html"))
         articles = sum(1 for _ in digests)
@@ -169,9 +139,11 @@ def _build(
     from .render import make_renderer
     from .search import FolderCache
 
+    progress.step("imports (Markdown, Jinja, analysis)")
     # Under another code or config every entry is stale: the table is then not even loaded.
     # (The preview, served from another URL, reads the same table: the URL is not in it.)
     stored = _frozen(lambda: StoredSources.load(config, inputs.code))
+    progress.step("parsed-articles table")
     # The articles, and below the model, live until the end: out of the collector's sight,
     # they are never traversed again, here or in the forked workers (whose memory then
     # stays shared with this one). Planning 10,000 articles is a quarter faster so.
@@ -179,7 +151,9 @@ def _build(
     stats = {s: (*stats[s], sources[s].digest) for s in sources if s in stats}
     store.stats = {s: v for s, v in stats.items() if looked - v[1] > RACY_NS}
     background.run(stored.keep, config, sources)
+    progress.step("reading articles")
     articles, errors = valid_articles(sources)
+    progress.step("validation")
     if errors:
         save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
         raise BuildError(errors)
@@ -187,19 +161,24 @@ def _build(
     # The last build's plan, as the preview keeps it: only what changed is modelled again.
     made_under = sha(inputs.code, inputs.config)
     prior, search_records = _frozen(lambda: load_prior(root, made_under, stored.table.entries))
+    progress.step("last plan")
     stories = prior.stories if prior is not None else ("", ())
     planned = plan_site(config, articles, sources, inputs, stories, prior, long_lived=True)
     del prior
+    progress.step("planning")
     search = FolderCache(root / CACHE_DIR / "search")
     plan = with_site_files(planned, config, search, jobs, search_records)
+    progress.step("search index")
     # Kept whatever comes next: a plan of these articles, for the next build to reuse.
     background.run(save_prior, root, made_under, planned, search_records)
+    progress.step("starting the last plan's writer")
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
     # Forking pays off for many pages (long lists are paginated: no page is long).
     forks = jobs if len(stale) >= PARALLEL_PAGES else 1
+    progress.step("output files' stats")
     gc.freeze()  # the model too
     # Entry cards rendered by a worker stay there: pages are paginated, so the few a later
     # build renders again cost less than keeping them all (in memory, then on disk).
@@ -233,6 +212,7 @@ def _build(
             save_store(root, Store(store.stats, store.outputs, str(output), "", store.templates))
             raise BuildError(sorted(problems))
         removed = [o for o in store.outputs if o not in plan.keys]
+        progress.step("rendering")
 
         def on_written(name: str, stat: os.stat_result) -> None:
             records[name] = (records[name][0], records[name][1], stat_key(stat))
@@ -241,6 +221,7 @@ def _build(
             staging = stage_site(output, plan.keys, changed, on_written, staging, written)
             swap_in(staging, output, retire_later)
             staging = None
+        progress.step("staging and swapping in")
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -251,6 +232,7 @@ def _build(
     store.output_dir = str(output)
     store.signature = plan_inputs
     save_store(root, store)
+    progress.step("saving the index")
     if keep is not None:
         keep += (stored, sources, plan, planned, store, records)
     return report

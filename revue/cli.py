@@ -11,10 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from .builder import build, is_terminal
+from .builder import build
 from .config import load_config
 from .errors import BuildError
 from .lock import BuildLocked, build_lock
+from .progress import Progress, is_terminal
 
 COMMANDS = ("build", "import", "new", "check", "serve")
 
@@ -55,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="public address of the site (overrides site.toml)")
     build.add_argument("--output", type=Path, help="output folder (default: _site)")
     build.add_argument("--jobs", type=int, help="processes to render with (default: one per core)")
+    build.add_argument(
+        "--timings", action="store_true", help="print how long each step took (on stderr)"
+    )
     build.set_defaults(run=run_build)
 
     imp = commands.add_parser(
@@ -126,7 +130,8 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
     try:
         with build_lock(output, on_wait=lambda line: print(line, file=sys.stderr)):
             started = time.monotonic()
-            report = build(config, output, args.jobs, keep=args.keep)
+            progress = Progress(timed=args.timings)
+            report = build(config, output, args.jobs, progress, keep=args.keep)
             took = time.monotonic() - started
     except BuildLocked as error:
         print(error, file=sys.stderr)
@@ -142,12 +147,14 @@ def run_build(args: argparse.Namespace, root: Path) -> int:
         f"Built {report.articles} articles into {_shown(output, root)}/ ({report.pages} pages, "
         f"{report.files} files)."
     )
-    if took >= 2 and is_terminal(sys.stderr):  # as their progress: see builder.Progress
+    if took >= 2 and is_terminal(sys.stderr):  # as their progress: see progress.Progress
         print(
             f"  {took:.2f} s: {report.rendered} rendered, {report.written} written, "
             f"{report.removed} removed.",
             file=sys.stderr,
         )
+    if args.timings:
+        print("Steps (wall time):", *progress.timings(), sep="\n", file=sys.stderr)
     return 0
 
 

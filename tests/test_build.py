@@ -7,7 +7,7 @@ import re
 
 import frontmatter
 
-from revue.builder import Progress
+from revue.progress import Progress
 
 BODY = """\
 Depuis février, OpenAI présente Sora aux studios d’Hollywood. Des réunions ont eu lieu avec
@@ -240,3 +240,60 @@ def test_progress_shows_on_a_terminal_only_after_a_while() -> None:
         done(2)
     assert shown.getvalue() == "  rendering: 1/3\n" + "  rendering: 3/3\n"
     assert logged.getvalue() == "" and early.getvalue() == ""
+
+
+FULL_BUILD_STEPS = [
+    "index, inputs and file stats",
+    "imports (Markdown, Jinja, analysis)",
+    "parsed-articles table",
+    "reading articles",
+    "validation",
+    "last plan",
+    "planning",
+    "search index",
+    "starting the last plan's writer",
+    "output files' stats",
+    "rendering",
+    "staging and swapping in",
+    "saving the index",
+    "waiting for the caches' writers",
+    "total",
+]
+STEP = re.compile(r"  (.+?) +(\d+\.\d{3}) s")
+
+
+def _steps(err: str) -> list[tuple[str, float]]:
+    lines = err.splitlines()
+    assert lines[0] == "Steps (wall time):"
+    found = [STEP.fullmatch(line) for line in lines[1:]]
+    assert all(found), lines
+    return [(m[1], float(m[2])) for m in found if m]
+
+
+def test_timings_name_every_step_of_a_build_and_add_up(project, run_cli):
+    project.article("a", body=BODY)
+    code, out, err = run_cli(project, "build", "--timings")
+    assert code == 0 and out.startswith("Built 1 articles")
+    steps = _steps(err)
+    assert [name for name, _ in steps] == FULL_BUILD_STEPS
+    *parts, (_, total) = steps
+    assert abs(sum(seconds for _, seconds in parts) - total) < 0.002 * len(parts)
+    # Nothing changed: the build stops after comparing the inputs and the output files.
+    code, _, err = run_cli(project, "build", "--timings")
+    names = [name for name, _ in _steps(err)]
+    assert code == 0 and names == [
+        "index, inputs and file stats",
+        "output files' stats",
+        "waiting for the caches' writers",
+        "total",
+    ]
+    assert run_cli(project, "build")[2] == ""  # no timings unless asked
+
+
+def test_a_step_named_twice_adds_up_and_an_untimed_progress_keeps_none() -> None:
+    timed, untimed = Progress(io.StringIO(), timed=True), Progress(io.StringIO())
+    for progress in (timed, untimed):
+        for name in ("read", "plan", "read"):
+            progress.step(name)
+    assert [line.split()[0] for line in timed.timings()] == ["read", "plan", "total"]
+    assert untimed.timings() == [] and untimed.steps == []
