@@ -181,8 +181,9 @@ def _build(
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)
     stale = [o for o, key in plan.keys.items() if not _unchanged(o, key, output, store)]
-    # Forking pays off for many pages (long lists are paginated: no page is long).
-    forks = jobs if len(stale) >= PARALLEL_PAGES else 1
+    # Forking pays off for many pages (long lists are paginated: no page is long); the
+    # other outputs are given as bytes.
+    forks = jobs if sum(1 for o in stale if o in plan.pages) >= PARALLEL_PAGES else 1
     progress.step("output files' stats")
     gc.freeze()  # the search records and the renderer too
     # Entry cards rendered by a worker stay there: pages are paginated, so the few a later

@@ -260,27 +260,34 @@ def render_outputs(
 ) -> Iterator[tuple[str, bytes | SourceError]]:
     """Each asked output's bytes, or the SourceError of its template, in the given order.
     With `keep_fragments`, the renderer keeps the entry cards rendered in worker processes
-    too (for a caller that renders again with the same renderer)."""
+    too (for a caller that renders again with the same renderer). Only the pages go to the
+    worker processes: the files given as bytes (the static files and the search index's,
+    half the outputs of a cold build) are yielded from here."""
     applied = renderer.typeset_of  # the sources whose texts are in the table already
     for path, source in plan.sources.items():
         if applied.get(path) is not source:
             renderer.typeset.update(source.typeset)
             applied[path] = source
     nav = plan.site.nav
-    shared = (renderer, plan.pages, nav, config, plan.manifest, plan.static, keep_fragments)
-    results = run_all(_render_one, shared, outputs, jobs, done)
-    for output, (result, fragments) in zip(outputs, results, strict=True):
+    static = {**plan.static, NOJEKYLL: b""}
+    shared = (renderer, plan.pages, nav, config, plan.manifest, keep_fragments)
+    pages = [output for output in outputs if output not in static]
+    results = run_all(_render_one, shared, pages, jobs, done)
+    for output in outputs:
+        if output in static:
+            if done:
+                done(1)
+            yield output, static[output]
+            continue
+        result, fragments = next(results)
         renderer.fragments.update(fragments)  # those a worker process rendered
         yield output, result
+    next(results, None)  # run_all returns: its worker processes end here
 
 
 def _render_one(shared: tuple, output: str) -> tuple[bytes | SourceError, tuple]:
-    """One output, and the fragments rendered for it that were not known yet."""
-    renderer, pages, nav, config, manifest, static, keep_fragments = shared
-    if output == NOJEKYLL:
-        return b"", ()
-    if output in static:
-        return static[output], ()
+    """One page, and the fragments rendered for it that were not known yet."""
+    renderer, pages, nav, config, manifest, keep_fragments = shared
     result = render_page(renderer, pages[output], nav, config, manifest)
     fragments = tuple(renderer.fresh.items()) if keep_fragments else ()
     renderer.fresh.clear()
