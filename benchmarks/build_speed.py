@@ -17,7 +17,9 @@ included) with min-max, articles/s = N / median, and the peak RSS of the largest
 process (the build or one of its workers) in MiB. Work files go to `--work` (default: the
 tmpfs /dev/shm when there is one, as the peer figures were taken there). The package's
 bytecode is compiled first, as any first run leaves it: where PYTHONDONTWRITEBYTECODE is
-set, every run would otherwise compile the whole package again (~0.2 s of each).
+set, every run would otherwise compile the whole package again (~0.2 s of each). After
+the table, for each size: Revue's median wall time of each step of each kind of build, as
+`build.py build --timings` prints them (where the time of an edit goes).
 
     python benchmarks/build_speed.py --articles 1000 10000 --runs 3
     python benchmarks/build_speed.py --articles 1000 10000 --bench ../shared/bench --peers hugo
@@ -52,8 +54,11 @@ print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(wall seconds, peak MiB of the largest process) of one run of `command`."""
+def timed(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, str]:
+    """(wall seconds, peak MiB of the largest process, what it printed on stderr) of one
+    run of `command`."""
     result = subprocess.run(
         [sys.executable, "-c", TIMED, *command],
         cwd=cwd,
@@ -65,7 +70,19 @@ def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> t
     wall, peak_kib, code = result.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(command)} failed (exit {code}) in {cwd}")
-    return float(wall), int(peak_kib) / 1024
+    return float(wall), int(peak_kib) / 1024, result.stderr
+
+
+STEP = re.compile(r"  (.+?) +(\d+\.\d{3}) s")
+
+
+def steps_of(stderr: str) -> dict[str, float]:
+    """The wall time of each step a `build.py build --timings` printed (revue/progress.py)."""
+    lines = stderr.splitlines()
+    if "Steps (wall time):" not in lines:
+        return {}
+    start = lines.index("Steps (wall time):") + 1
+    return {m[1]: float(m[2]) for line in lines[start:] if (m := STEP.fullmatch(line))}
 
 
 def make_corpus(work: Path, count: int, bench: Path | None) -> Path:
@@ -107,15 +124,13 @@ def middle_article(project: Path) -> Path:
     return articles[len(articles) // 2]
 
 
-def measure_revue(project: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
-    """Cold, no-change and one-edit runs of build.py in `project`."""
-    command = [sys.executable, str(REPO / "build.py")]
-    results: dict[str, list[tuple[float, float]]] = {
-        "cold": [],
-        "no change": [],
-        "one edit (body)": [],
-        "one edit (title)": [],
-    }
+Runs = dict[str, list[tuple[float, float, str]]]
+
+
+def measure_revue(project: Path, runs: int) -> Runs:
+    """Cold, no-change and one-edit runs of build.py in `project` (with its step timings)."""
+    command = [sys.executable, str(REPO / "build.py"), "build", "--timings"]
+    results: Runs = {"cold": [], "no change": [], "one edit (body)": [], "one edit (title)": []}
     for _ in range(runs):
         shutil.rmtree(project / "_site", ignore_errors=True)
         shutil.rmtree(project / ".revue-cache", ignore_errors=True)
@@ -138,12 +153,30 @@ def measure_revue(project: Path, runs: int) -> dict[str, list[tuple[float, float
     return results
 
 
-def measure_peer(bench: Path, name: str, corpus: Path, work: Path, runs: int) -> dict:
+def step_table(count: int, results: Runs) -> list[str]:
+    """Revue's median time per step of each kind of build, as a Markdown table."""
+    steps = {kind: [steps_of(err) for *_, err in runs] for kind, runs in results.items()}
+    names = dict.fromkeys(name for runs in steps.values() for run in runs for name in run)
+    lines = [
+        f"Revue at {count:,} articles, median wall s of each step (`build.py build --timings`):",
+        "| step | " + " | ".join(steps) + " |",
+        "|---|" + "---:|" * len(steps),
+    ]
+    for name in names:
+        cells = []
+        for runs in steps.values():
+            values = [run[name] for run in runs if name in run]
+            cells.append(f"{statistics.median(values):.3f}" if values else "—")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def measure_peer(bench: Path, name: str, corpus: Path, work: Path, runs: int) -> Runs:
     """Clean builds and plain reruns of one peer, with its driver from the bench folder."""
     driver = bench / "peers" / f"{name}.sh"
     subprocess.run(["bash", str(driver), "--prepare", str(corpus)], check=True, capture_output=True)
     out = work / f"out-{name}"
-    results: dict[str, list[tuple[float, float]]] = {"cold": [], "rerun, no change": []}
+    results: Runs = {"cold": [], "rerun, no change": []}
     for _ in range(runs):
         results["cold"].append(timed(["bash", str(driver), str(corpus), str(out)], work))
     for _ in range(runs):
@@ -153,10 +186,10 @@ def measure_peer(bench: Path, name: str, corpus: Path, work: Path, runs: int) ->
     return results
 
 
-def row(tool: str, count: int, kind: str, runs: list[tuple[float, float]]) -> str:
-    walls = [wall for wall, _ in runs]
+def row(tool: str, count: int, kind: str, runs: list[tuple[float, float, str]]) -> str:
+    walls = [wall for wall, _, _ in runs]
     median = statistics.median(walls)
-    peak = max(peak for _, peak in runs)
+    peak = max(peak for _, peak, _ in runs)
     return (
         f"| {tool} | {kind} | {count:,} | {median:.2f} ({min(walls):.2f}-{max(walls):.2f}) "
         f"| {count / median:,.0f} | {peak:,.0f} |"
@@ -182,18 +215,22 @@ def main() -> None:
     print(f"work folder: {work} ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
     print("| tool | build | articles | wall s, median (min-max) | articles/s | peak MiB |")
     print("|---|---|---:|---|---:|---:|")
+    tables: list[str] = []
     try:
         for count in args.articles:
             corpus = make_corpus(work, count, bench)
             project = make_project(work, corpus, count)
-            for kind, runs in measure_revue(project, args.runs).items():
+            measured = measure_revue(project, args.runs)
+            for kind, runs in measured.items():
                 print(row("Revue", count, kind, runs), flush=True)
+            tables += ["", *step_table(count, measured)]
             shutil.rmtree(project)
             for name in peers:
                 for kind, runs in measure_peer(bench, name, corpus, work, args.runs).items():
                     print(row(name, count, kind, runs), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print(*tables, sep="\n")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
