@@ -786,3 +786,33 @@ def test_a_cache_that_cannot_be_written_only_slows_the_next_build(
     build(load_config(project.root), output, jobs=1)
     assert (project.root / CACHE_DIR / "prior.pickle").exists()
     assert tree(output) == clean_site(project.root)
+
+
+def test_only_pages_go_to_the_rendering_workers_and_the_order_is_kept(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import revue.pipeline as pipeline
+
+    for day in range(1, 4):
+        project.article(f"a{day}", date=f"2024-03-0{day}")
+    plan = planned(project)
+    config = load_config(project.root)
+    names = list(plan.keys)
+    random.Random(5).shuffle(names)
+    sent: list[str] = []
+    real = pipeline.run_all
+
+    def spy(function, shared, items, jobs, done=None):
+        sent.extend(items)
+        return real(function, shared, items, jobs, done)
+
+    monkeypatch.setattr(pipeline, "run_all", spy)
+    counted: list[int] = []
+    forked = list(
+        pipeline.render_outputs(plan, config, make_renderer(config), names, 2, counted.append)
+    )
+    alone = list(pipeline.render_outputs(plan, config, make_renderer(config), names, 1))
+    assert [name for name, _ in forked] == names and forked == alone
+    assert sorted(sent) == sorted(2 * [n for n in names if n in plan.pages])
+    assert sum(counted) == len(names)
+    assert pipeline.NOJEKYLL in names and any(name in plan.static for name in names)
