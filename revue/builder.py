@@ -171,12 +171,13 @@ def _build(
     )
     del prior
     progress.step("planning")
+    # Kept whatever comes next: a plan of these articles, for the next build to reuse
+    # (its writer makes the search records it keeps while this process indexes).
+    background.run(save_prior, root, made_under, planned, search_records)
+    progress.step("starting the last plan's writer")
     search = FolderCache(root / CACHE_DIR / "search")
     plan = with_site_files(planned, config, search, jobs, search_records)
     progress.step("search index")
-    # Kept whatever comes next: a plan of these articles, for the next build to reuse.
-    background.run(save_prior, root, made_under, planned, search_records)
-    progress.step("starting the last plan's writer")
     bytecode = root / CACHE_DIR / "templates"
     bytecode.mkdir(parents=True, exist_ok=True)
     renderer = make_renderer(config, bytecode=bytecode)

@@ -34,7 +34,12 @@ _SOURCE, _ARTICLE, _FACTS = 0, 1, 2  # what a reference names in its table entry
 
 def save_prior(root: Path, key: str, plan: Plan, records: RecordMemo) -> None:
     """Store `plan` (the one `plan_site` made) and the search records of its entries
-    under `key` (the code and config's hash)."""
+    under `key` (the code and config's hash). `records` is brought up to date with the
+    plan's entries first: the build forks this as soon as it has planned, while it indexes
+    the site itself."""
+    from .search import update_records
+
+    update_records(plan.site, records)
     refs: dict[int, tuple[int, str]] = {}
     for path, key_of_source in plan.source_keys[1].items():
         source = plan.sources.get(path)

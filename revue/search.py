@@ -207,6 +207,12 @@ def search_records(site: Site) -> list[dict[str, object]]:
     return [record for record, _ in _hashed_records(site)]
 
 
+def update_records(site: Site, memo: RecordMemo) -> None:
+    """Make `memo` hold the records of the site's entries (and of them only), as indexing
+    the site with it would."""
+    _hashed_records(site, memo)
+
+
 def _hashed_records(site: Site, memo: RecordMemo | None = None) -> list[tuple[dict, str]]:
     """Each article's record and its hash, newest first (from `memo` when it has them)."""
     known = memo.by_entry if memo is not None else {}
