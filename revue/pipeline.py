@@ -269,15 +269,15 @@ def render_outputs(
             renderer.typeset.update(source.typeset)
             applied[path] = source
     nav = plan.site.nav
-    static = {**plan.static, NOJEKYLL: b""}
+    static = plan.static  # and NOJEKYLL, empty
     shared = (renderer, plan.pages, nav, config, plan.manifest, keep_fragments)
-    pages = [output for output in outputs if output not in static]
+    pages = [output for output in outputs if output != NOJEKYLL and output not in static]
     results = run_all(_render_one, shared, pages, jobs, done)
     for output in outputs:
-        if output in static:
+        if output == NOJEKYLL or output in static:
             if done:
                 done(1)
-            yield output, static[output]
+            yield output, static.get(output, b"")
             continue
         result, fragments = next(results)
         renderer.fragments.update(fragments)  # those a worker process rendered
