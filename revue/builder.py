@@ -42,7 +42,7 @@ from .parallel import Background, default_jobs
 from .progress import Progress
 from .reading import StoredSources, read_sources, source_digests, stat_key
 
-Loaded = TypeVar("Loaded")
+Made = TypeVar("Made")
 
 RACY_NS = 2_000_000_000  # a file modified this close to the cache's look is hashed again
 PARALLEL_PAGES = 200  # render on every core from this many pages to render
@@ -84,8 +84,8 @@ def build(
     return report
 
 
-def _frozen(load: Callable[[], Loaded]) -> Loaded:
-    """`load()` with the cyclic garbage collector paused (not in forked workers: see
+def _frozen(make: Callable[[], Made]) -> Made:
+    """`make()` with the cyclic garbage collector paused (not in forked workers: see
     revue/parallel.py), and all it made moved out of the collector's sight (gc.freeze)
     before it resumes: the loaded caches, the parsed articles and the model live until the
     build ends and hold no garbage, and each pass over their millions of objects would cost
@@ -93,7 +93,7 @@ def _frozen(load: Callable[[], Loaded]) -> Loaded:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return load()
+        return make()
     finally:
         gc.freeze()
         if collecting:
